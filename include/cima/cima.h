@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcima: read, replay and verify container integrity measurements.
+ *
+ * Include this header; link with `pkg-config --libs cima`.
+ */
+#ifndef CIMA_CIMA_H
+#define CIMA_CIMA_H
+
+#include <cima/common.h>
+#include <cima/eventlog.h>
+#include <cima/report.h>
+
+#endif /* CIMA_CIMA_H */
