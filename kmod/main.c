@@ -5,24 +5,72 @@
  * Module entry and exit only; every concern lives in its own file.
  */
 #include <linux/module.h>
-#include <linux/security.h>
+#include <linux/moduleparam.h>
 #include <linux/err.h>
 
-#include <uapi/cima.h>
+#include "cima.h"
 
-static struct dentry *cima_dir;
+static char *backend = "auto";
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend, "Register backend: auto (tdx, tpm, sim), tdx, tpm or sim");
+
+static int index = -1;
+module_param(index, int, 0444);
+MODULE_PARM_DESC(index, "Register to extend: PCR (tpm, sim; default 15) or RTMR (tdx; default 3)");
+
+char *cima_sim_banks = "sha256,sha384";
+module_param_named(banks, cima_sim_banks, charp, 0444);
+MODULE_PARM_DESC(banks, "sim backend: comma-separated hash banks (default sha256,sha384)");
+
+bool cima_allow_unload;
+module_param_named(allow_unload, cima_allow_unload, bool, 0444);
+MODULE_PARM_DESC(allow_unload, "TEST ONLY: allow rmmod after a hardware register was extended");
 
 static int __init cima_init(void)
 {
-	cima_dir = securityfs_create_dir("cima", NULL);
-	if (IS_ERR(cima_dir))
-		return PTR_ERR(cima_dir);
+	int ret;
+
+	ret = cima_backend_init(backend, index);
+	if (ret)
+		return ret;
+	ret = cima_log_init();
+	if (ret)
+		goto err_backend;
+	ret = cima_policy_init();
+	if (ret)
+		goto err_log;
+	ret = cima_fs_init();
+	if (ret)
+		goto err_policy;
+	ret = cima_containers_init();
+	if (ret)
+		goto err_fs;
+	ret = cima_hooks_init();	/* last: events may flow from here */
+	if (ret)
+		goto err_containers;
 	return 0;
+
+err_containers:
+	cima_containers_exit();
+err_fs:
+	cima_fs_exit();
+err_policy:
+	cima_policy_exit();
+err_log:
+	cima_log_exit();
+err_backend:
+	cima_backend_exit();
+	return ret;
 }
 
 static void __exit cima_exit(void)
 {
-	securityfs_remove(cima_dir);
+	cima_hooks_exit();		/* first: no new events after this */
+	cima_containers_exit();
+	cima_fs_exit();
+	cima_policy_exit();
+	cima_log_exit();
+	cima_backend_exit();
 }
 
 module_init(cima_init);

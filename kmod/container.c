@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Container objects and the two tables that find them:
+ *  - cima_cgroups: cgroup id -> container, for the container's own cgroup
+ *    and every cgroup created below it; one reference per entry.  Read
+ *    from tracepoint probes (atomic), so lookups are RCU + refcount and
+ *    containers are freed after a grace period.
+ *  - cima_live: serial -> container for containers that have a securityfs
+ *    directory (published); one reference per entry.  Files store the
+ *    serial, never a pointer, so an open racing with removal is safe.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+#include <linux/atomic.h>
+#include <linux/cgroup.h>
+#include <linux/sched.h>
+
+#include "cima.h"
+
+static DEFINE_XARRAY(cima_cgroups);
+static DEFINE_XARRAY(cima_live);
+static atomic64_t cima_serial = ATOMIC64_INIT(0);
+
+struct cima_seen {
+	struct hlist_node node;
+	/* Identity of the file last found to have this content at path. */
+	struct cima_file_id fid;
+	u8 digest[CIMA_MAX_DIGEST];
+	char path[];
+};
+
+struct cima_container *cima_container_alloc(const char *id, u64 cgid,
+					    const char *path, gfp_t gfp)
+{
+	struct cima_container *c = kzalloc(sizeof(*c), gfp);
+
+	if (!c)
+		return NULL;
+	c->path = kstrdup(path, gfp);
+	if (!c->path) {
+		kfree(c);
+		return NULL;
+	}
+	kref_init(&c->ref);
+	c->serial = atomic64_inc_return(&cima_serial);
+	c->cgid = cgid;
+	strscpy(c->id, id, sizeof(c->id));
+	mutex_init(&c->exec_lock);
+	hash_init(c->seen);
+	return c;
+}
+
+/* May run in atomic context (last reference dropped by a probe). */
+static void cima_container_release(struct kref *ref)
+{
+	struct cima_container *c = container_of(ref, struct cima_container,
+						ref);
+	struct cima_seen *s;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	hash_for_each_safe(c->seen, bkt, tmp, s, node) {
+		hash_del(&s->node);
+		kfree(s);
+	}
+	kfree(c->path);
+	kfree_rcu(c, rcu);
+}
+
+void cima_container_put(struct cima_container *c)
+{
+	if (c)
+		kref_put(&c->ref, cima_container_release);
+}
+
+int cima_cg_insert(u64 cgid, struct cima_container *c, gfp_t gfp)
+{
+	int ret;
+
+	cima_container_get(c);
+	ret = xa_insert(&cima_cgroups, cgid, c, gfp);
+	if (ret)
+		cima_container_put(c);
+	return ret;
+}
+
+/* Remove the entry; the caller inherits its reference. */
+struct cima_container *cima_cg_erase(u64 cgid)
+{
+	return xa_erase(&cima_cgroups, cgid);
+}
+
+static struct cima_container *cima_get_rcu(struct xarray *xa, u64 key)
+{
+	struct cima_container *c;
+
+	rcu_read_lock();
+	c = xa_load(xa, key);
+	if (c && !kref_get_unless_zero(&c->ref))
+		c = NULL;
+	rcu_read_unlock();
+	return c;
+}
+
+struct cima_container *cima_cg_lookup(u64 cgid)
+{
+	return cima_get_rcu(&cima_cgroups, cgid);
+}
+
+struct cima_container *cima_container_by_serial(u64 serial)
+{
+	return cima_get_rcu(&cima_live, serial);
+}
+
+/* The container the calling task's cgroup v2 belongs to, referenced. */
+struct cima_container *cima_container_of_current(void)
+{
+	u64 cgid;
+
+	rcu_read_lock();
+	cgid = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	return cima_cg_lookup(cgid);
+}
+
+int cima_container_publish(struct cima_container *c)
+{
+	int ret;
+
+	cima_container_get(c);
+	ret = xa_insert(&cima_live, c->serial, c, GFP_KERNEL);
+	if (ret)
+		cima_container_put(c);
+	return ret;
+}
+
+void cima_container_unpublish(struct cima_container *c)
+{
+	if (xa_erase(&cima_live, c->serial) == c)
+		cima_container_put(c);
+}
+
+/* ---- exec cache ---------------------------------------------------------- */
+
+static u32 cima_path_hash(const char *path)
+{
+	return full_name_hash(NULL, path, strlen(path));
+}
+
+/*
+ * Was this (path, file identity) seen?  Then the content is known and
+ * already logged.  Called with c->exec_lock held.
+ */
+bool cima_seen_file(struct cima_container *c, const char *path,
+		    const struct cima_file_id *fid)
+{
+	struct cima_seen *s;
+
+	lockdep_assert_held(&c->exec_lock);
+	hash_for_each_possible(c->seen, s, node, cima_path_hash(path))
+		if (!memcmp(&s->fid, fid, sizeof(*fid)) &&
+		    !strcmp(s->path, path))
+			return true;
+	return false;
+}
+
+/*
+ * Was (path, digest) logged already?  If so remember @fid as a file with
+ * that content and return true.  Called with c->exec_lock held.
+ */
+bool cima_seen_digest(struct cima_container *c, const char *path,
+		      const u8 *digest, unsigned int dlen,
+		      const struct cima_file_id *fid)
+{
+	struct cima_seen *s;
+
+	lockdep_assert_held(&c->exec_lock);
+	hash_for_each_possible(c->seen, s, node, cima_path_hash(path))
+		if (!memcmp(s->digest, digest, dlen) &&
+		    !strcmp(s->path, path)) {
+			s->fid = *fid;
+			return true;
+		}
+	return false;
+}
+
+int cima_seen_add(struct cima_container *c, const char *path,
+		  const u8 *digest, unsigned int dlen,
+		  const struct cima_file_id *fid)
+{
+	size_t n = strlen(path) + 1;
+	struct cima_seen *s;
+
+	lockdep_assert_held(&c->exec_lock);
+	s = kzalloc(struct_size(s, path, n), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->fid = *fid;
+	memcpy(s->digest, digest, dlen);
+	memcpy(s->path, path, n);
+	hash_add(c->seen, &s->node, cima_path_hash(path));
+	return 0;
+}
+
+int cima_containers_init(void)
+{
+	return 0;
+}
+
+/* Hooks are gone and drained: drop what the tables still hold. */
+void cima_containers_exit(void)
+{
+	struct cima_container *c;
+	unsigned long idx;
+
+	xa_for_each(&cima_live, idx, c) {
+		cima_fs_remove_container(c);
+		xa_erase(&cima_live, idx);
+		cima_container_put(c);
+	}
+	xa_for_each(&cima_cgroups, idx, c) {
+		xa_erase(&cima_cgroups, idx);
+		cima_container_put(c);
+	}
+	xa_destroy(&cima_live);
+	xa_destroy(&cima_cgroups);
+}

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The measurement log: banks and hashing, the append-only record list, the
+ * platform register extend, violations.
+ *
+ * Invariants (cima_log_mutex):
+ *  - records 0 .. cima_count-1 are in cima_log and immutable; the platform
+ *    register has been extended with exactly their digests, in index order;
+ *  - every container's vreg has been extended with the digests of exactly
+ *    its own records among them;
+ *  - cima_count is written with release semantics after the record is
+ *    stored and extended, so lock-free readers (seq_file) that load it with
+ *    acquire semantics see only complete, extended records.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <linux/mutex.h>
+#include <linux/lockdep.h>
+#include <linux/atomic.h>
+#include <crypto/hash.h>
+
+#include "cima.h"
+
+struct cima_bank cima_bank[CIMA_MAX_BANKS];
+unsigned int cima_nbanks;
+unsigned int cima_strongest;
+unsigned int cima_digests_size;
+
+static DEFINE_MUTEX(cima_log_mutex);
+static DEFINE_XARRAY(cima_log);
+static unsigned long cima_count;
+static cima_regs_t cima_scratch;		/* under cima_log_mutex */
+static bool cima_pinned;			/* under cima_log_mutex */
+static atomic_long_t cima_nviolations = ATOMIC_LONG_INIT(0);
+static atomic_long_t cima_nlost = ATOMIC_LONG_INIT(0);
+
+int cima_hash_buf(unsigned int bank, const void *data, size_t len, u8 *out)
+{
+	struct crypto_shash *tfm = cima_bank[bank].tfm;
+
+	if (!tfm)
+		return -ENOPKG;
+	return crypto_shash_tfm_digest(tfm, data, len, out);
+}
+
+void cima_put_hex(struct seq_file *m, const u8 *p, size_t n)
+{
+	seq_printf(m, "%*phN", (int)n, p);
+}
+
+/* One digest per bank of data into dst (entry layout). */
+static int cima_hash_event(const char *data, size_t len, u8 *dst)
+{
+	const struct cima_bank *s = &cima_bank[cima_strongest];
+	unsigned int i;
+	int ret;
+
+	ret = cima_hash_buf(cima_strongest, data, len, dst + s->off);
+	if (ret)
+		return ret;
+	for (i = 0; i < cima_nbanks; i++) {
+		const struct cima_bank *b = &cima_bank[i];
+
+		if (i == cima_strongest)
+			continue;
+		if (b->tfm) {
+			ret = cima_hash_buf(i, data, len, dst + b->off);
+			if (ret)
+				return ret;
+		} else {
+			/* No hash for this bank: strongest, cut or padded. */
+			memset(dst + b->off, 0, b->size);
+			memcpy(dst + b->off, dst + s->off, min(b->size, s->size));
+		}
+	}
+	return 0;
+}
+
+static void cima_vreg_extend(struct cima_container *c, const u8 *digests)
+{
+	u8 tmp[2 * CIMA_MAX_DIGEST];
+	unsigned int i;
+
+	lockdep_assert_held(&cima_log_mutex);
+	for (i = 0; i < cima_nbanks; i++) {
+		const struct cima_bank *b = &cima_bank[i];
+
+		if (!b->tfm)
+			continue;	/* documented: stays zero */
+		memcpy(tmp, c->vreg[i], b->size);
+		memcpy(tmp + b->size, digests + b->off, b->size);
+		if (cima_hash_buf(i, tmp, 2 * b->size, c->vreg[i]))
+			atomic_long_inc(&cima_nviolations);
+	}
+}
+
+static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
+{
+	unsigned long idx = cima_count;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&cima_log_mutex);
+	ret = xa_insert(&cima_log, idx, e, GFP_KERNEL);
+	if (ret)
+		return ret;
+	for (i = 0; i < cima_nbanks; i++)
+		memcpy(cima_scratch[i], e->buf + cima_bank[i].off,
+		       cima_bank[i].size);
+	ret = cima_backend->extend(cima_scratch);
+	if (ret) {
+		xa_erase(&cima_log, idx);
+		return ret;
+	}
+	if (cima_backend->hardware && !cima_allow_unload && !cima_pinned) {
+		/* The register now holds our events: refuse rmmod. */
+		__module_get(THIS_MODULE);
+		cima_pinned = true;
+	}
+	if (c)
+		cima_vreg_extend(c, e->buf);
+	smp_store_release(&cima_count, idx + 1);
+	return 0;
+}
+
+static struct cima_entry *cima_entry_build(struct cima_container *c,
+					   const char *data, size_t len)
+{
+	struct cima_entry *e;
+
+	if (len > CIMA_EVENT_DATA_MAX)
+		return ERR_PTR(-E2BIG);
+	e = kmalloc(struct_size(e, buf, cima_digests_size + len), GFP_KERNEL);
+	if (!e)
+		return ERR_PTR(-ENOMEM);
+	e->owner = c ? c->serial : 0;
+	e->len = len;
+	memcpy(e->buf + cima_digests_size, data, len);
+	if (cima_hash_event(data, len, e->buf)) {
+		kfree(e);
+		return ERR_PTR(-EIO);
+	}
+	return e;
+}
+
+/* Record the events that could not be appended, if any (lock held). */
+static void cima_flush_lost_locked(void)
+{
+	struct cima_entry *e;
+	char data[96];
+	long n;
+	int len;
+
+	n = atomic_long_xchg(&cima_nlost, 0);
+	if (!n)
+		return;
+	len = scnprintf(data, sizeof(data),
+			CIMA_DATA_TAG " " CIMA_KIND_VIOLATION
+			" id=- what=" CIMA_WHAT_LOST " err=%d count=%ld",
+			ENOMEM, n);
+	e = cima_entry_build(NULL, data, len);
+	if (!IS_ERR(e) && !cima_append_locked(NULL, e))
+		return;
+	if (!IS_ERR(e))
+		kfree(e);
+	atomic_long_add(n, &cima_nlost);
+}
+
+static int cima_log_add(struct cima_container *c, const char *data,
+			size_t len)
+{
+	struct cima_entry *e;
+	int ret;
+
+	e = cima_entry_build(c, data, len);
+	if (IS_ERR(e)) {
+		atomic_long_inc(&cima_nlost);
+		return PTR_ERR(e);
+	}
+	mutex_lock(&cima_log_mutex);
+	cima_flush_lost_locked();
+	ret = cima_append_locked(c, e);
+	mutex_unlock(&cima_log_mutex);
+	if (ret) {
+		kfree(e);
+		atomic_long_inc(&cima_nlost);
+		pr_err_ratelimited("cannot append event: %d\n", ret);
+	}
+	return ret;
+}
+
+/*
+ * Append one event.  On failure the event is counted as a violation and as
+ * lost (recorded by the next successful append) and the error returned.
+ */
+int cima_log_append(struct cima_container *c, const char *data, size_t len)
+{
+	int ret = cima_log_add(c, data, len);
+
+	if (ret)
+		atomic_long_inc(&cima_nviolations);
+	return ret;
+}
+
+/* Count a failed measurement and record it in the log. */
+void cima_log_violation(struct cima_container *c, const char *what, int err,
+			const char *path)
+{
+	struct cima_buf b;
+
+	atomic_long_inc(&cima_nviolations);
+	b.cap = CIMA_EVENT_DATA_MAX;
+	b.len = 0;
+	b.overflow = false;
+	b.p = kmalloc(b.cap, GFP_KERNEL);
+	if (!b.p) {
+		atomic_long_inc(&cima_nlost);
+		return;
+	}
+	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_VIOLATION " id=%s",
+			c ? c->id : "-");
+	cima_buf_printf(&b, " what=%s err=%d", what, err < 0 ? -err : err);
+	if (path) {
+		cima_buf_puts(&b, " path=");
+		cima_buf_escape(&b, path, strlen(path));
+	}
+	if (b.overflow)		/* only a huge path can do this: drop it */
+		b.len = scnprintf(b.p, b.cap, CIMA_DATA_TAG " "
+				  CIMA_KIND_VIOLATION " id=%s what=%s err=%d",
+				  c ? c->id : "-", what, err < 0 ? -err : err);
+	cima_log_add(c, b.p, b.len);
+	kfree(b.p);
+}
+
+/* An event was lost before it could be built (atomic context is fine). */
+void cima_lost(void)
+{
+	atomic_long_inc(&cima_nviolations);
+	atomic_long_inc(&cima_nlost);
+}
+
+unsigned long cima_log_count(void)
+{
+	return smp_load_acquire(&cima_count);
+}
+
+struct cima_entry *cima_log_get(unsigned long idx)
+{
+	if (idx >= cima_log_count())
+		return NULL;
+	return xa_load(&cima_log, idx);
+}
+
+long cima_violations(void)
+{
+	return atomic_long_read(&cima_nviolations);
+}
+
+static void cima_show_regs(struct seq_file *m, cima_regs_t regs)
+{
+	unsigned int i;
+
+	for (i = 0; i < cima_nbanks; i++) {
+		seq_printf(m, "%s ", cima_bank[i].name ? cima_bank[i].name :
+			   "unknown");
+		cima_put_hex(m, regs[i], cima_bank[i].size);
+		seq_putc(m, '\n');
+	}
+}
+
+int cima_log_snapshot(struct seq_file *m)
+{
+	cima_regs_t *regs;
+	unsigned long n;
+	int ret;
+
+	regs = kzalloc(sizeof(*regs), GFP_KERNEL);
+	if (!regs)
+		return -ENOMEM;
+	mutex_lock(&cima_log_mutex);
+	n = cima_count;
+	ret = cima_backend->read(*regs);
+	mutex_unlock(&cima_log_mutex);
+	if (!ret) {
+		seq_printf(m, "version %d\ncount %lu\n", CIMA_SNAPSHOT_VERSION,
+			   n);
+		cima_show_regs(m, *regs);
+	}
+	kfree(regs);
+	return ret;
+}
+
+int cima_register_show(struct seq_file *m)
+{
+	cima_regs_t *regs;
+	int ret;
+
+	regs = kzalloc(sizeof(*regs), GFP_KERNEL);
+	if (!regs)
+		return -ENOMEM;
+	mutex_lock(&cima_log_mutex);
+	ret = cima_backend->read(*regs);
+	mutex_unlock(&cima_log_mutex);
+	if (!ret) {
+		seq_printf(m, "backend %s\nindex %u\n", cima_backend->name,
+			   cima_index);
+		cima_show_regs(m, *regs);
+	}
+	kfree(regs);
+	return ret;
+}
+
+/* Container virtual register, read under the log mutex. */
+int cima_vreg_show(struct seq_file *m, struct cima_container *c)
+{
+	cima_regs_t *regs;
+
+	regs = kmalloc(sizeof(*regs), GFP_KERNEL);
+	if (!regs)
+		return -ENOMEM;
+	mutex_lock(&cima_log_mutex);
+	memcpy(*regs, c->vreg, sizeof(*regs));
+	mutex_unlock(&cima_log_mutex);
+	cima_show_regs(m, *regs);
+	kfree(regs);
+	return 0;
+}
+
+int cima_log_init(void)
+{
+	unsigned int i, off = 0;
+	int best = -1;
+
+	for (i = 0; i < cima_nbanks; i++) {
+		struct cima_bank *b = &cima_bank[i];
+		struct crypto_shash *tfm;
+
+		b->tfm = NULL;
+		if (b->name) {
+			tfm = crypto_alloc_shash(b->name, 0, 0);
+			if (!IS_ERR(tfm)) {
+				if (!b->size)
+					b->size = crypto_shash_digestsize(tfm);
+				if (crypto_shash_digestsize(tfm) == b->size &&
+				    b->size <= CIMA_MAX_DIGEST)
+					b->tfm = tfm;
+				else
+					crypto_free_shash(tfm);
+			}
+		}
+		if (!b->tfm) {
+			if (!cima_backend->hardware || !b->size ||
+			    b->size > CIMA_MAX_DIGEST) {
+				pr_err("no hash for bank %s\n",
+				       b->name ? b->name : "?");
+				goto err;
+			}
+			pr_warn("bank 0x%04x: no kernel hash, logging the strongest digest\n",
+				b->alg_id);
+		} else if (best < 0 || b->size > cima_bank[best].size) {
+			best = i;
+		}
+		b->off = off;
+		off += b->size;
+	}
+	if (best < 0) {
+		pr_err("no usable hash bank\n");
+		goto err;
+	}
+	cima_strongest = best;
+	cima_digests_size = off;
+	return 0;
+err:
+	for (i = 0; i < cima_nbanks; i++) {
+		if (cima_bank[i].tfm)
+			crypto_free_shash(cima_bank[i].tfm);
+		cima_bank[i].tfm = NULL;
+	}
+	return -ENOPKG;
+}
+
+void cima_log_exit(void)
+{
+	struct cima_entry *e;
+	unsigned long idx;
+	unsigned int i;
+
+	xa_for_each(&cima_log, idx, e)
+		kfree(e);
+	xa_destroy(&cima_log);
+	cima_count = 0;
+	for (i = 0; i < cima_nbanks; i++) {
+		if (cima_bank[i].tfm)
+			crypto_free_shash(cima_bank[i].tfm);
+		cima_bank[i].tfm = NULL;
+	}
+}
+
+/* ---- event data builder ------------------------------------------------ */
+
+void cima_buf_puts(struct cima_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->overflow || b->len + n > b->cap) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+void cima_buf_printf(struct cima_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	/* vsnprintf needs room for its NUL: keep one byte spare. */
+	if (n < 0 || b->len + n >= b->cap) {
+		b->overflow = true;
+		return;
+	}
+	b->len += n;
+}
+
+void cima_buf_escape(struct cima_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n && !b->overflow; i++) {
+		unsigned char ch = s[i];
+
+		if (ch > 0x20 && ch < 0x7f && ch != '\\' && ch != '=') {
+			if (b->len + 1 > b->cap) {
+				b->overflow = true;
+				break;
+			}
+			b->p[b->len++] = ch;
+		} else {
+			if (b->len + 4 > b->cap) {
+				b->overflow = true;
+				break;
+			}
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 'x';
+			b->p[b->len++] = hex[ch >> 4];
+			b->p[b->len++] = hex[ch & 15];
+		}
+	}
+}
+
+void cima_buf_hex(struct cima_buf *b, const u8 *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (b->overflow || b->len + 2 * n > b->cap) {
+		b->overflow = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		b->p[b->len++] = hex[p[i] >> 4];
+		b->p[b->len++] = hex[p[i] & 15];
+	}
+}

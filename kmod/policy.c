@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Container policy: which new cgroups are containers, and whether exec is
+ * measured.  The active policy is one RCU-protected immutable object; a
+ * write builds a complete new one and swaps it in, or fails and changes
+ * nothing.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ctype.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+
+#include "cima.h"
+
+struct cima_policy {
+	struct rcu_head rcu;
+	bool exec;
+	bool defaults;
+	unsigned int nprefix;
+	char prefix[CIMA_POLICY_PREFIX_MAX][CIMA_POLICY_PATH_MAX + 1];
+};
+
+static struct cima_policy __rcu *cima_policy;
+static DEFINE_MUTEX(cima_policy_mutex);	/* serialises writers */
+
+static const char *const cima_default_patterns[][2] = {
+	/* prefix, suffix around 64 lower-case hex digits */
+	{ "docker-", ".scope" },
+	{ "cri-containerd-", ".scope" },
+	{ "crio-", ".scope" },
+	{ "libpod-", ".scope" },
+	{ "", "" },
+};
+
+#define CIMA_HEX_ID_LEN	64
+
+static bool cima_is_hex64(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != CIMA_HEX_ID_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return false;
+	return true;
+}
+
+static bool cima_valid_id(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n > CIMA_ID_MAX || !isalnum(s[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!isalnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+static bool cima_match_default(const char *name, size_t n, char *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cima_default_patterns); i++) {
+		const char *pre = cima_default_patterns[i][0];
+		const char *suf = cima_default_patterns[i][1];
+		size_t lp = strlen(pre), ls = strlen(suf);
+
+		if (n != lp + CIMA_HEX_ID_LEN + ls)
+			continue;
+		if (strncmp(name, pre, lp) || strncmp(name + n - ls, suf, ls))
+			continue;
+		if (!cima_is_hex64(name + lp, CIMA_HEX_ID_LEN))
+			continue;
+		memcpy(id, name + lp, CIMA_HEX_ID_LEN);
+		id[CIMA_HEX_ID_LEN] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Is the new cgroup at @path (absolute in the v2 hierarchy) a container?
+ * If so, store its id (CIMA_ID_MAX + 1 bytes) in @id.  Any context.
+ */
+bool cima_policy_match(const char *path, char *id)
+{
+	const struct cima_policy *p;
+	const char *name = strrchr(path, '/');
+	size_t plen, nlen;
+	bool hit = false;
+	unsigned int i;
+
+	if (!name)
+		return false;
+	plen = name - path;		/* parent path length; 0 = root */
+	name++;
+	nlen = strlen(name);
+
+	rcu_read_lock();
+	p = rcu_dereference(cima_policy);
+	if (p->defaults)
+		hit = cima_match_default(name, nlen, id);
+	for (i = 0; !hit && i < p->nprefix; i++) {
+		const char *pre = p->prefix[i];
+		size_t n = strlen(pre);
+
+		if (n == 1)		/* "/" */
+			n = 0;
+		if (n != plen || strncmp(path, pre, n))
+			continue;
+		if (!cima_valid_id(name, nlen))
+			continue;
+		memcpy(id, name, nlen);
+		id[nlen] = '\0';
+		hit = true;
+	}
+	rcu_read_unlock();
+	return hit;
+}
+
+bool cima_policy_exec(void)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = rcu_dereference(cima_policy)->exec;
+	rcu_read_unlock();
+	return ret;
+}
+
+int cima_policy_show(struct seq_file *m)
+{
+	const struct cima_policy *p;
+	unsigned int i;
+
+	mutex_lock(&cima_policy_mutex);
+	p = rcu_dereference_protected(cima_policy,
+				      lockdep_is_held(&cima_policy_mutex));
+	seq_printf(m, "exec %s\ndefaults %s\n", p->exec ? "on" : "off",
+		   p->defaults ? "on" : "off");
+	for (i = 0; i < ARRAY_SIZE(cima_default_patterns); i++)
+		seq_printf(m, "# default %s<64hex>%s\n",
+			   cima_default_patterns[i][0],
+			   cima_default_patterns[i][1]);
+	for (i = 0; i < p->nprefix; i++)
+		seq_printf(m, "prefix %s\n", p->prefix[i]);
+	mutex_unlock(&cima_policy_mutex);
+	return 0;
+}
+
+static bool cima_valid_cgpath(const char *s)
+{
+	size_t n = strlen(s), i;
+	const char *c;
+
+	if (!n || n > CIMA_POLICY_PATH_MAX || s[0] != '/')
+		return false;
+	if (n == 1)
+		return true;
+	if (s[n - 1] == '/')
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	/* No empty, "." or ".." components. */
+	for (c = s; c; c = strchr(c + 1, '/')) {
+		const char *e = strchr(c + 1, '/');
+		size_t len = e ? (size_t)(e - c - 1) : strlen(c + 1);
+
+		if (!len || (len == 1 && c[1] == '.') ||
+		    (len == 2 && c[1] == '.' && c[2] == '.'))
+			return false;
+	}
+	return true;
+}
+
+static int cima_find_prefix(const struct cima_policy *p, const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nprefix; i++)
+		if (!strcmp(p->prefix[i], path))
+			return i;
+	return -1;
+}
+
+static int cima_parse_onoff(const char *s, bool *out)
+{
+	if (!strcmp(s, "on")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(s, "off")) {
+		*out = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Apply one line to the draft policy @p. */
+static int cima_policy_line(struct cima_policy *p, char *line)
+{
+	char *arg = strchr(line, ' ');
+	int i;
+
+	if (arg)
+		*arg++ = '\0';
+	if (!strcmp(line, "clear")) {
+		if (arg)
+			return -EINVAL;
+		p->nprefix = 0;
+		return 0;
+	}
+	if (!arg || strchr(arg, ' '))
+		return -EINVAL;
+	if (!strcmp(line, "exec"))
+		return cima_parse_onoff(arg, &p->exec);
+	if (!strcmp(line, "defaults"))
+		return cima_parse_onoff(arg, &p->defaults);
+	if (!cima_valid_cgpath(arg))
+		return -EINVAL;
+	i = cima_find_prefix(p, arg);
+	if (!strcmp(line, "prefix")) {
+		if (i >= 0)
+			return 0;
+		if (p->nprefix == CIMA_POLICY_PREFIX_MAX)
+			return -EINVAL;
+		strscpy(p->prefix[p->nprefix++], arg, CIMA_POLICY_PATH_MAX + 1);
+		return 0;
+	}
+	if (!strcmp(line, "noprefix")) {
+		if (i < 0)
+			return -EINVAL;
+		p->nprefix--;
+		if ((unsigned int)i != p->nprefix)
+			memcpy(p->prefix[i], p->prefix[p->nprefix],
+			       sizeof(p->prefix[i]));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* @text is NUL-terminated, @len bytes. */
+int cima_policy_write(const char *text, size_t len)
+{
+	struct cima_policy *p, *old;
+	char *copy, *cur, *line;
+	int ret = 0;
+
+	if (len > CIMA_POLICY_WRITE_MAX || strlen(text) != len)
+		return -EINVAL;
+	copy = kstrdup(text, GFP_KERNEL);
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!copy || !p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	mutex_lock(&cima_policy_mutex);
+	old = rcu_dereference_protected(cima_policy,
+					lockdep_is_held(&cima_policy_mutex));
+	memcpy(p, old, sizeof(*p));
+	cur = copy;
+	while (!ret && (line = strsep(&cur, "\n")) != NULL) {
+		if (!*line || *line == '#')
+			continue;
+		ret = cima_policy_line(p, line);
+	}
+	if (!ret) {
+		rcu_assign_pointer(cima_policy, p);
+		p = NULL;
+		kfree_rcu(old, rcu);
+	}
+	mutex_unlock(&cima_policy_mutex);
+out:
+	kfree(p);
+	kfree(copy);
+	return ret;
+}
+
+int cima_policy_init(void)
+{
+	struct cima_policy *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	p->exec = true;
+	p->defaults = true;
+	RCU_INIT_POINTER(cima_policy, p);
+	return 0;
+}
+
+void cima_policy_exit(void)
+{
+	/* Probes are gone and have been waited for: no reader is left. */
+	kfree(rcu_dereference_protected(cima_policy, 1));
+	RCU_INIT_POINTER(cima_policy, NULL);
+}
