@@ -143,7 +143,8 @@ struct cima_container {
 	char *path;			/* cgroup path, raw */
 	/* Protected by the log mutex. */
 	cima_regs_t vreg;
-	/* Owned by the start/stop works (serialised by the hooks). */
+	/* Under the hooks' lifecycle mutex. */
+	bool stopped;
 	struct dentry *dir;
 	struct dentry *files[CIMA_CFILES];
 	/* Exec cache: seen (path, content) pairs; under exec_lock. */

@@ -49,6 +49,13 @@ struct cima_work {
 };
 
 static atomic_t cima_pending = ATOMIC_INIT(0);
+/*
+ * Serialises start and stop of containers: a stop normally runs after the
+ * start (mkdir returns only after it), but when either fell back to the
+ * workqueue the order is not guaranteed; c->stopped makes a late start a
+ * no-op.
+ */
+static DEFINE_MUTEX(cima_lifecycle_mutex);
 static DECLARE_WAIT_QUEUE_HEAD(cima_pending_wq);
 static struct workqueue_struct *cima_wq;
 
@@ -68,20 +75,21 @@ static void cima_measure_start(struct cima_container *c)
 	struct cima_buf b;
 	int ret;
 
+	mutex_lock(&cima_lifecycle_mutex);
+	if (c->stopped) {
+		mutex_unlock(&cima_lifecycle_mutex);
+		return;
+	}
 	ret = cima_fs_add_container(c);
 	if (!ret) {
 		ret = cima_container_publish(c);
 		if (ret)
 			cima_fs_remove_container(c);
 	}
+	mutex_unlock(&cima_lifecycle_mutex);
 	if (ret) {
-		struct cima_container *m;
-
-		/* Untrack it (the map entry may already be gone: rmdir). */
-		m = cima_cg_erase(c->cgid);
-		if (m && m != c)
-			cima_cg_insert(c->cgid, m, GFP_KERNEL);
-		cima_container_put(m);
+		/* Untrack it (the entry may be gone already: rmdir). */
+		cima_container_put(cima_cg_erase(c->cgid));
 		cima_log_violation(c, CIMA_KIND_START, ret, c->path);
 		return;
 	}
@@ -107,13 +115,17 @@ static void cima_measure_stop(struct cima_container *c)
 	len = scnprintf(data, sizeof(data), CIMA_DATA_TAG " " CIMA_KIND_STOP
 			" id=%s cg=%llu", c->id, c->cgid);
 	cima_log_append(c, data, len);
+	mutex_lock(&cima_lifecycle_mutex);
+	c->stopped = true;
 	if (c->dir) {
 		cima_container_unpublish(c);
 		cima_fs_remove_container(c);
 	}
+	mutex_unlock(&cima_lifecycle_mutex);
 }
 
-static void cima_file_id(struct file *file, struct cima_file_id *fid)
+/* False if the file cannot be identified: then it is always hashed. */
+static bool cima_file_id(struct file *file, struct cima_file_id *fid)
 {
 	struct inode *inode = file_inode(file);
 	struct kstat st;
@@ -121,7 +133,7 @@ static void cima_file_id(struct file *file, struct cima_file_id *fid)
 	memset(fid, 0, sizeof(*fid));
 	if (vfs_getattr(&file->f_path, &st, STATX_BASIC_STATS,
 			AT_STATX_SYNC_AS_STAT))
-		return;		/* all zero: never matches a real file */
+		return false;
 	fid->ino = st.ino;
 	fid->dev = st.dev;
 	fid->size = st.size;
@@ -131,6 +143,7 @@ static void cima_file_id(struct file *file, struct cima_file_id *fid)
 	fid->ctime_nsec = st.ctime.tv_nsec;
 	if (IS_I_VERSION(inode))
 		fid->iversion = inode_query_iversion(inode);
+	return true;
 }
 
 #define CIMA_READ_CHUNK	(32 * 1024)
@@ -194,13 +207,13 @@ static void cima_measure_exec(struct cima_container *c, struct file *file,
 		cima_log_violation(c, CIMA_KIND_EXEC, PTR_ERR(path), NULL);
 		goto out_name;
 	}
-	cima_file_id(file, &fid);
-
-	mutex_lock(&c->exec_lock);
-	ret = cima_seen_file(c, path, &fid);
-	mutex_unlock(&c->exec_lock);
-	if (ret)
-		goto out_name;		/* same file, same path: logged */
+	if (cima_file_id(file, &fid)) {
+		mutex_lock(&c->exec_lock);
+		ret = cima_seen_file(c, path, &fid);
+		mutex_unlock(&c->exec_lock);
+		if (ret)
+			goto out_name;	/* same file, same path: logged */
+	}
 
 	ret = cima_hash_file(file, digest);
 	if (ret) {

@@ -77,3 +77,5 @@ module_init(cima_init);
 module_exit(cima_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Container Integrity Measurement Agent");
+/* SHA-384 is a module on some kernels (Debian 6.1). */
+MODULE_SOFTDEP("pre: sha512_generic");
