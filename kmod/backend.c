@@ -68,24 +68,27 @@ static int cima_try_backend(const struct cima_backend_ops *ops, int index)
 
 int cima_backend_init(const char *which, int index)
 {
+	bool any = !which || !strcmp(which, "auto");
+	int ret = -EINVAL;
 	unsigned int i;
-	int ret;
 
-	if (!which || !strcmp(which, "auto")) {
-		for (i = 0; i < ARRAY_SIZE(cima_auto_order); i++) {
-			ret = cima_try_backend(cima_auto_order[i], index);
-			if (ret != -ENODEV)
-				break;
-		}
-	} else {
-		ret = -EINVAL;
-		for (i = 0; i < ARRAY_SIZE(cima_auto_order); i++)
-			if (!strcmp(which, cima_auto_order[i]->name))
-				ret = cima_try_backend(cima_auto_order[i], index);
-		if (ret == -EINVAL && !cima_backend)
-			pr_err("unknown backend '%s'\n", which);
+	for (i = 0; i < ARRAY_SIZE(cima_auto_order); i++) {
+		const struct cima_backend_ops *ops = cima_auto_order[i];
+
+		if (!any && strcmp(which, ops->name))
+			continue;
+		ret = cima_try_backend(ops, index);
+		if (!any || ret != -ENODEV)
+			break;
 	}
-	if (!ret)
+	if (i == ARRAY_SIZE(cima_auto_order) && !any)
+		pr_err("unknown backend '%s'\n", which);
+	else if (ret == -EINVAL)
+		pr_err("backend %s: invalid index %d or banks\n",
+		       cima_auto_order[i]->name, index);
+	else if (ret == -ENODEV)
+		pr_err("no usable register backend\n");
+	else if (!ret)
 		pr_info("backend %s, register %u, %u bank(s)\n",
 			cima_backend->name, cima_index, cima_nbanks);
 	return ret;
