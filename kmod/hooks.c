@@ -45,6 +45,7 @@ struct cima_work {
 	enum cima_work_kind kind;
 	struct cima_container *c;	/* one reference */
 	struct file *file;		/* exec: one reference */
+	char *script;			/* exec of a #! script: its name */
 	u64 cgid;			/* exec: the task's cgroup */
 };
 
@@ -246,6 +247,26 @@ out_name:
 	__putname(pbuf);
 }
 
+/*
+ * The kernel ran a script's interpreter; the script file itself was closed
+ * before the tracepoint.  Measure it by name, from the new program's own
+ * context (same root and cwd), before it runs: what the interpreter will
+ * open by the same name.
+ */
+static void cima_measure_script(struct cima_container *c, const char *name,
+				u64 cgid)
+{
+	struct file *file;
+
+	file = filp_open(name, O_RDONLY | O_LARGEFILE, 0);
+	if (IS_ERR(file)) {
+		cima_log_violation(c, CIMA_KIND_EXEC, PTR_ERR(file), name);
+		return;
+	}
+	cima_measure_exec(c, file, cgid);
+	fput(file);
+}
+
 static bool cima_valid_name(const char *s, size_t n)
 {
 	size_t i;
@@ -313,9 +334,12 @@ static void cima_work_do(struct cima_work *w)
 		cima_measure_stop(w->c);
 		break;
 	case CIMA_W_EXEC:
+		if (w->script)
+			cima_measure_script(w->c, w->script, w->cgid);
 		cima_measure_exec(w->c, w->file, w->cgid);
 		break;
 	}
+	kfree(w->script);
 	if (w->file)
 		fput(w->file);
 	cima_container_put(w->c);
@@ -446,6 +470,13 @@ static void cima_probe_exec(void *data, struct task_struct *p,
 	w->c = c;
 	w->cgid = cgid;
 	w->file = get_file(bprm->file);
+	/* binfmt_script (and binfmt_misc) replace the interpreter name. */
+	if (bprm->interp != bprm->filename &&
+	    strcmp(bprm->interp, bprm->filename)) {
+		w->script = kstrdup(bprm->filename, GFP_ATOMIC);
+		if (!w->script)
+			cima_lost();
+	}
 	cima_queue(w);
 }
 
