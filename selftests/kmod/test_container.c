@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cima.ko containers: start before mkdir returns, exec measured before the
+ * program runs (the program finds its own event), exec digest = sha384sum,
+ * per-container views (replay to the platform register, own data kept,
+ * foreign data redacted), virtual registers, runtime events, isolation
+ * between containers and from non-root, and malformed writes that must
+ * change nothing.
+ */
+#include <limits.h>
+#include <sys/prctl.h>
+#include "kmod_util.h"
+
+/* Does the log (global or a view) hold a line with all the needles? */
+static bool log_has(const char *path, const char *n1, const char *n2, const char *n3)
+{
+	char *b = NULL, *line, *save = NULL;
+	bool hit = false;
+
+	if (read_all(path, &b, NULL))
+		return false;
+	for (line = strtok_r(b, "\n", &save); line && !hit;
+	     line = strtok_r(NULL, "\n", &save))
+		hit = strstr(line, n1) && (!n2 || strstr(line, n2)) &&
+		      (!n3 || strstr(line, n3));
+	free(b);
+	return hit;
+}
+
+static void new_container(char id[65], char *cg, size_t n)
+{
+	int err;
+
+	random_id(id);
+	err = cg_create(id, cg, n);
+	if (err)
+		TAP_FAIL_(1, "mkdir %s: %s", cg, strerror(-err));
+}
+
+TEST(start_is_logged_before_mkdir_returns)
+{
+	char id[65], cg[256], path[256];
+	long c0;
+
+	REQUIRE_MODULE();
+	c0 = read_long(FS "/runtime_measurements_count");
+	new_container(id, cg, sizeof(cg));
+	/* First thing after mkdir(): the event must be there already. */
+	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 start id=", id,
+			    " path=/cima-selftest/"));
+	EXPECT_EQ(c0 + 1, read_long(FS "/runtime_measurements_count"));
+	snprintf(path, sizeof(path), FS "/containers/%s/cgroup", id);
+	EXPECT_EQ(0, access(path, R_OK));
+	ASSERT_EQ(0, rmdir(cg));
+	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 stop id=", id, NULL));
+	snprintf(path, sizeof(path), FS "/containers/%s", id);
+	EXPECT_NE(0, access(path, F_OK));
+}
+
+/*
+ * Child mode (argv[1] == "--self-check"): run as the first program exec'd
+ * in a fresh container; look for our own exec event in self/ before doing
+ * anything else.  Exit 0 when found, 3 when not, 4 when self/ is unreadable.
+ */
+static int self_check(void)
+{
+	char exe[PATH_MAX], needle[PATH_MAX + 8];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return 5;
+	exe[n] = 0;
+	snprintf(needle, sizeof(needle), " path=%s", exe);
+	if (access(FS "/self/ascii_runtime_measurements", R_OK))
+		return 4;
+	return log_has(FS "/self/ascii_runtime_measurements", " cima/1 exec ",
+		       needle, NULL) ? 0 : 3;
+}
+
+TEST(exec_is_measured_before_the_program_runs)
+{
+	char id[65], cg[256], self[PATH_MAX];
+	char *argv[] = { self, "--self-check", NULL };
+	ssize_t n;
+	int rc;
+
+	REQUIRE_MODULE();
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_GT(n, 0);
+	self[n] = 0;
+	new_container(id, cg, sizeof(cg));
+	rc = cg_run(cg, argv, false);
+	if (rc == 3)
+		TH_LOG("the program did not find its exec event in self/ when it started");
+	if (rc == 4)
+		TH_LOG("self/ascii_runtime_measurements unreadable in the container");
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+TEST(exec_file_digest_equals_sha384sum)
+{
+	char id[65], cg[256], alg[16], want[16], v[256], *sum, *line, *save = NULL, *b;
+	char *argv[] = { "/usr/bin/true", NULL };
+	struct regs reg;
+	unsigned int k, best = 0;
+	bool found = false;
+
+	REQUIRE_MODULE();
+	/* The strongest active bank decides the file digest algorithm. */
+	ASSERT_EQ(0, regs_read(FS "/register", &reg));
+	for (k = 0; k < reg.nbanks; k++)
+		if (alg_by_name(reg.alg[k])->size > best) {
+			best = alg_by_name(reg.alg[k])->size;
+			snprintf(want, sizeof(want), "%s", reg.alg[k]);
+		}
+	new_container(id, cg, sizeof(cg));
+	ASSERT_EQ(0, cg_run(cg, argv, true));
+	ASSERT_EQ(0, read_all(FS "/ascii_runtime_measurements", &b, NULL));
+	for (line = strtok_r(b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *data = strstr(line, " cima/1 ");
+		char file[200], *colon;
+
+		if (!data || !ev_is(data + 1, "exec") || !ev_of(data + 1, id))
+			continue;
+		if (!ev_get(data + 1, "path", v, sizeof(v)) || strcmp(v, "/usr/bin/true"))
+			continue;
+		ASSERT_TRUE(ev_get(data + 1, "file", file, sizeof(file)));
+		colon = strchr(file, ':');
+		ASSERT_TRUE(colon != NULL);
+		*colon = 0;
+		snprintf(alg, sizeof(alg), "%.15s", file);
+		EXPECT_STREQ(want, alg);
+		/* coreutils' shaNsum, not our code, computes the expected value */
+		sum = cmd_line("%ssum /usr/bin/true | cut -d' ' -f1", alg);
+		ASSERT_TRUE(sum != NULL);
+		TH_LOG("%s: logged %s, %ssum %s", alg, colon + 1, alg, sum);
+		EXPECT_STREQ(sum, colon + 1);
+		free(sum);
+		found = true;
+	}
+	EXPECT_TRUE(found);
+	free(b);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+/* An unchanged re-exec is not logged again; another path is. */
+TEST(exec_logged_once_per_path_and_content)
+{
+	char id[65], cg[256], ev[128];
+	char *t[] = { "/usr/bin/true", NULL };
+	char *bb[] = { "/bin/busybox", "true", NULL };
+	long c0;
+
+	REQUIRE_MODULE();
+	new_container(id, cg, sizeof(cg));
+	c0 = read_long(FS "/runtime_measurements_count");
+	ASSERT_EQ(0, cg_run(cg, t, true));
+	ASSERT_EQ(0, cg_run(cg, t, true));
+	ASSERT_EQ(0, cg_run(cg, t, true));
+	/* cg_run forks; the child's exec is the only exec in the container */
+	EXPECT_EQ(c0 + 1, read_long(FS "/runtime_measurements_count"));
+	ASSERT_EQ(0, cg_run(cg, bb, true));
+	EXPECT_EQ(c0 + 2, read_long(FS "/runtime_measurements_count"));
+	snprintf(ev, sizeof(ev), "id=%s", id);
+	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 exec ", ev,
+			    " path=/usr/bin/busybox"));
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+/* Compare a container's view with the global log read at the same time. */
+static void check_view(const char *id, const struct tlog *g, const char *secret_other)
+{
+	uint8_t val[MAX_BANKS][MAX_DIGEST], own[MAX_BANKS][MAX_DIGEST];
+	char path[256], hex[2 * MAX_DIGEST + 1];
+	struct regs vreg, reg;
+	struct tlog v;
+	const char *why;
+	size_t i, mine = 0;
+	unsigned int k;
+
+	snprintf(path, sizeof(path), FS "/containers/%s/binary_runtime_measurements", id);
+	ASSERT_EQ(0, tlog_read(&v, path, &why));
+	ASSERT_EQ(g->n, v.n);
+	ASSERT_EQ(g->nbanks, v.nbanks);
+	for (k = 0; k < v.nbanks; k++)
+		memset(own[k], 0, MAX_DIGEST);
+	for (i = 0; i < v.n; i++) {
+		const struct rec *a = &g->r[i], *b = &v.r[i];
+
+		for (k = 0; k < v.nbanks; k++)
+			if (memcmp(a->dig[k], b->dig[k], v.bank[k]->size))
+				TAP_FAIL_(1, "view %s record %zu: digest differs", id, i);
+		if (ev_of(a->data, id)) {
+			EXPECT_STREQ(a->data, b->data);
+			mine++;
+			for (k = 0; k < v.nbanks; k++) {
+				uint8_t buf[2 * MAX_DIGEST];
+				unsigned int s = v.bank[k]->size;
+
+				memcpy(buf, own[k], s);
+				memcpy(buf + s, b->dig[k], s);
+				hash(v.bank[k], buf, 2 * s, own[k]);
+			}
+		} else if (strcmp(b->data, CIMA_REDACTED_DATA)) {
+			TAP_FAIL_(1, "view %s record %zu not redacted: '%.100s'", id, i, b->data);
+		}
+	}
+	ASSERT_GE(mine, 2);
+	if (secret_other)
+		EXPECT_TRUE(memmem(v.raw, v.rawlen, secret_other, strlen(secret_other)) == NULL);
+	/* The view replays to the platform register. */
+	ASSERT_EQ(0, regs_read(FS "/register", &reg));
+	tlog_replay(&v, v.n, val);
+	EXPECT_EQ(0, regs_cmp_replay(&reg, &v, val, "view vs register"));
+	/* Its virtual register is the replay of its own records only. */
+	snprintf(path, sizeof(path), FS "/containers/%s/register", id);
+	ASSERT_EQ(0, regs_read(path, &vreg));
+	ASSERT_EQ(v.nbanks, vreg.nbanks);
+	for (k = 0; k < v.nbanks; k++) {
+		to_hex(own[k], v.bank[k]->size, hex);
+		if (strcmp(hex, vreg.hex[k])) {
+			uint8_t d[MAX_DIGEST];
+
+			/* documented: a bank the kernel cannot hash stays zero */
+			memset(d, 0, sizeof(d));
+			to_hex(d, v.bank[k]->size, hex);
+			if (!strcmp(hex, vreg.hex[k]))
+				TH_LOG("container register %s is all zero (bank without kernel hash?)",
+				       vreg.alg[k]);
+			TAP_FAIL_(0, "container %s register %s = %s, replay of own %zu records differs",
+				  id, vreg.alg[k], vreg.hex[k], mine);
+		}
+	}
+	tlog_free(&v);
+}
+
+TEST(container_views_replay_and_redact)
+{
+	char a[65], b[65], cga[256], cgb[256], path[256];
+	char *t[] = { "/usr/bin/true", NULL };
+	char *bb[] = { "/bin/busybox", "true", NULL };
+	struct tlog g;
+	const char *why;
+
+	REQUIRE_MODULE();
+	new_container(a, cga, sizeof(cga));
+	new_container(b, cgb, sizeof(cgb));
+	ASSERT_EQ(0, cg_run(cga, t, true));
+	ASSERT_EQ(0, cg_run(cgb, bb, true));
+	snprintf(path, sizeof(path), FS "/containers/%s/event", a);
+	ASSERT_EQ(0, write_str(path, "secret.a value-of-A-7f3e", 24));
+	snprintf(path, sizeof(path), FS "/containers/%s/event", b);
+	ASSERT_EQ(0, write_str(path, "secret.b value-of-B-91cc\n", 25));
+	ASSERT_EQ(0, tlog_read(&g, FS "/binary_runtime_measurements", &why));
+	check_view(a, &g, "value-of-B-91cc");
+	check_view(b, &g, "value-of-A-7f3e");
+	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " src=runtime name=secret.b ",
+			    b, " value=value-of-B-91cc"));
+	tlog_free(&g);
+	EXPECT_EQ(0, rmdir(cga));
+	EXPECT_EQ(0, rmdir(cgb));
+}
+
+/*
+ * Inside container A (as root): the self view is A's, redacted elsewhere;
+ * B's files and the global files cannot be opened; self/event adds a
+ * src=self event.
+ */
+TEST(container_cannot_read_other_container)
+{
+	char a[65], b[65], cga[256], cgb[256], path[256];
+	int status;
+	pid_t pid;
+
+	REQUIRE_MODULE();
+	new_container(a, cga, sizeof(cga));
+	new_container(b, cgb, sizeof(cgb));
+	snprintf(path, sizeof(path), FS "/containers/%s/event", b);
+	ASSERT_EQ(0, write_str(path, "secret.b hidden-B-5a5a", 22));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		const char *deny[] = {
+			"binary_runtime_measurements", "ascii_runtime_measurements",
+			"runtime_measurements_count", "register", "policy", "snapshot",
+		};
+		char *view = NULL;
+		size_t i;
+		int fd;
+
+		if (cg_enter(cga))
+			TAP_FAIL_(1, "cannot enter %s", cga);
+		for (i = 0; i < sizeof(deny) / sizeof(deny[0]); i++) {
+			snprintf(path, sizeof(path), FS "/%s", deny[i]);
+			fd = open(path, O_RDONLY);
+			if (fd >= 0) {
+				TAP_FAIL_(0, "container root opened %s", path);
+				close(fd);
+			}
+		}
+		snprintf(path, sizeof(path), FS "/containers/%s/ascii_runtime_measurements", b);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0)
+			TAP_FAIL_(0, "container A opened B's view %s", path);
+		else
+			TH_LOG("open B's view from A: %s", strerror(errno));
+		snprintf(path, sizeof(path), FS "/containers/%s/event", b);
+		fd = open(path, O_WRONLY);
+		if (fd >= 0)
+			TAP_FAIL_(0, "container A opened B's event file");
+		if (read_all(FS "/self/ascii_runtime_measurements", &view, NULL))
+			TAP_FAIL_(1, "self view unreadable in A");
+		if (strstr(view, "hidden-B-5a5a"))
+			TAP_FAIL_(0, "A's self view shows B's data");
+		if (!strstr(view, a))
+			TAP_FAIL_(0, "A's self view lacks A's own events");
+		if (!strstr(view, " " CIMA_REDACTED_DATA))
+			TAP_FAIL_(0, "A's self view has no redacted records");
+		free(view);
+		if (write_str(FS "/self/event", "claim.x from-inside-A", 21))
+			TAP_FAIL_(0, "self/event write failed in A");
+		_exit(tap_res->failed);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " src=self name=claim.x ", a,
+			    " value=from-inside-A"));
+	EXPECT_EQ(0, rmdir(cga));
+	EXPECT_EQ(0, rmdir(cgb));
+}
+
+TEST(nonroot_on_host_gets_eacces)
+{
+	char a[65], cga[256], path[256];
+	int status;
+	pid_t pid;
+
+	REQUIRE_MODULE();
+	new_container(a, cga, sizeof(cga));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		const char *files[] = {
+			"binary_runtime_measurements", "ascii_runtime_measurements",
+			"runtime_measurements_count", "violations", "register",
+			"snapshot", "policy",
+		};
+		size_t i;
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			TAP_FAIL_(1, "cannot drop to uid 65534");
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(path, sizeof(path), FS "/%s", files[i]);
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 || errno != EACCES)
+				TAP_FAIL_(0, "open %s as uid 65534: %s", path,
+					  fd >= 0 ? "opened" : strerror(errno));
+		}
+		snprintf(path, sizeof(path), FS "/containers/%s/register", a);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0 || errno != EACCES)
+			TAP_FAIL_(0, "open %s as uid 65534: %s", path,
+				  fd >= 0 ? "opened" : strerror(errno));
+		snprintf(path, sizeof(path), FS "/containers/%s/event", a);
+		fd = open(path, O_WRONLY);
+		if (fd >= 0 || errno != EACCES)
+			TAP_FAIL_(0, "open %s for writing as uid 65534: %s", path,
+				  fd >= 0 ? "opened" : strerror(errno));
+		/* On the host, outside any container, self/ has nothing. */
+		fd = open(FS "/self/ascii_runtime_measurements", O_RDONLY);
+		if (fd >= 0 || errno != ENOENT)
+			TAP_FAIL_(0, "self view on the host: %s",
+				  fd >= 0 ? "opened" : strerror(errno));
+		_exit(tap_res->failed);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, rmdir(cga));
+}
+
+struct state {
+	struct regs snap, reg;
+	char *log, *policy;
+	size_t loglen;
+	long count, violations;
+};
+
+static void state_take(struct state *s)
+{
+	ASSERT_EQ(0, regs_read(FS "/snapshot", &s->snap));
+	ASSERT_EQ(0, regs_read(FS "/register", &s->reg));
+	ASSERT_EQ(0, read_all(FS "/binary_runtime_measurements", &s->log, &s->loglen));
+	ASSERT_EQ(0, read_all(FS "/policy", &s->policy, NULL));
+	s->count = read_long(FS "/runtime_measurements_count");
+	s->violations = read_long(FS "/violations");
+}
+
+static void state_same(const struct state *a, const struct state *b)
+{
+	unsigned int k;
+
+	EXPECT_EQ(a->count, b->count);
+	EXPECT_EQ(a->snap.count, b->snap.count);
+	EXPECT_EQ(a->violations, b->violations);
+	EXPECT_EQ(a->loglen, b->loglen);
+	if (a->loglen == b->loglen)
+		EXPECT_MEMEQ(a->log, b->log, a->loglen);
+	EXPECT_STREQ(a->policy, b->policy);
+	EXPECT_EQ(a->reg.nbanks, b->reg.nbanks);
+	for (k = 0; k < a->reg.nbanks && k < b->reg.nbanks; k++)
+		EXPECT_STREQ(a->reg.hex[k], b->reg.hex[k]);
+}
+
+static void expect_einval(const char *path, const char *buf, size_t len, const char *what)
+{
+	int err = write_str(path, buf, len);
+
+	if (err != -EINVAL)
+		TAP_FAIL_(0, "%s: write of %s returned %d (%s), want -EINVAL", path,
+			  what, err, err ? strerror(-err) : "success");
+}
+
+TEST(malformed_writes_change_nothing)
+{
+	static const char *bad_policy[] = {
+		"bogus\n", "exec maybe\n", "exec\n", "prefix relative/path\n",
+		"prefix /a//b\n", "prefix /a/../b\n", "prefix /a/./b\n", "prefix /a/\n",
+		"prefix\n", "noprefix /never-added\n", "defaults sometimes\n",
+		"exec off\nbogus\n",	/* the valid first line must not apply */
+		"prefix /ok\nprefix /a b\n", "exec off\0exec on\n",
+		"prefix /caf\xc3\xa9\n",
+	};
+	static const char *bad_event[] = {
+		"\n", "novalue", "novalue\n", "name  twospaces", "name v\n\n",
+		"n1 v1\nn2 v2\n", "name a b", "-name v", ".name v", "na/me v",
+		"name\tv", "name v\t", "name caf\xc3\xa9", " name v", "name v\r\n",
+	};
+	char id[65], cg[256], ev[256], *big;
+	struct state before, after;
+	size_t i;
+	int fd;
+
+	REQUIRE_MODULE();
+	new_container(id, cg, sizeof(cg));
+	snprintf(ev, sizeof(ev), FS "/containers/%s/event", id);
+	state_take(&before);
+
+	for (i = 0; i < sizeof(bad_policy) / sizeof(bad_policy[0]); i++)
+		expect_einval(FS "/policy", bad_policy[i],
+			      i == 13 ? 17 : strlen(bad_policy[i]), bad_policy[i]);
+	/* 17 prefix rules in one write: one over the limit. */
+	big = calloc(1, 8192);
+	ASSERT_TRUE(big != NULL);
+	for (i = 0; i <= CIMA_POLICY_PREFIX_MAX; i++)
+		sprintf(big + strlen(big), "prefix /cima-too-many-%zu\n", i);
+	expect_einval(FS "/policy", big, strlen(big), "17 prefix rules");
+	/* A path of 256 bytes. */
+	memset(big, 0, 8192);
+	strcpy(big, "prefix /");
+	memset(big + 8, 'p', CIMA_POLICY_PATH_MAX);
+	expect_einval(FS "/policy", big, strlen(big), "256-byte prefix path");
+	/* Over 4096 bytes, otherwise valid (comment lines). */
+	memset(big, 0, 8192);
+	for (i = 0; strlen(big) < CIMA_POLICY_WRITE_MAX + 10; i++)
+		strcat(big, "# a comment line that is valid on its own\n");
+	expect_einval(FS "/policy", big, strlen(big), "policy > 4096 bytes");
+
+	for (i = 0; i < sizeof(bad_event) / sizeof(bad_event[0]); i++)
+		expect_einval(ev, bad_event[i], strlen(bad_event[i]), bad_event[i]);
+	/* name of 65 bytes */
+	memset(big, 0, 8192);
+	memset(big, 'n', CIMA_RUNTIME_NAME_MAX + 1);
+	strcat(big, " v");
+	expect_einval(ev, big, strlen(big), "65-byte name");
+	/* 1025 bytes in total */
+	memset(big, 0, 8192);
+	strcpy(big, "name ");
+	memset(big + 5, 'v', CIMA_RUNTIME_EVENT_MAX + 1 - 5);
+	expect_einval(ev, big, strlen(big), "1025-byte event");
+	/* embedded NUL */
+	expect_einval(ev, "name v\0x", 8, "event with NUL");
+	/* a write at a non-zero offset */
+	fd = open(ev, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	if (pwrite(fd, "name v", 6, 3) != -1 || errno != EINVAL)
+		TAP_FAIL_(0, "pwrite at offset 3 not -EINVAL (%s)", strerror(errno));
+	close(fd);
+	free(big);
+
+	state_take(&after);
+	state_same(&before, &after);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+/* Valid policy writes take effect: prefix rules, exec off/on, read-back. */
+TEST(policy_prefix_and_exec_switch)
+{
+	char cg[256], path[256], *pol = NULL;
+	char *t[] = { "/usr/bin/true", NULL };
+	long c0;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, cg_parent());
+	if (mkdir(CG_ROOT "/cima-prefix", 0755) && errno != EEXIST)
+		TAP_FAIL_(1, "mkdir cima-prefix: %s", strerror(errno));
+	ASSERT_EQ(0, write_str(FS "/policy", "prefix /cima-prefix\nexec off\n", 29));
+	ASSERT_EQ(0, read_all(FS "/policy", &pol, NULL));
+	EXPECT_TRUE(strstr(pol, "prefix /cima-prefix\n") != NULL);
+	EXPECT_TRUE(strstr(pol, "exec off\n") != NULL);
+	free(pol);
+	snprintf(cg, sizeof(cg), CG_ROOT "/cima-prefix/app-%d", getpid());
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	snprintf(path, sizeof(path), FS "/containers/app-%d/cgroup", getpid());
+	EXPECT_EQ(0, access(path, F_OK));
+	c0 = read_long(FS "/runtime_measurements_count");
+	EXPECT_EQ(0, cg_run(cg, t, true));
+	EXPECT_EQ(c0, read_long(FS "/runtime_measurements_count"));	/* exec off */
+	ASSERT_EQ(0, write_str(FS "/policy", "exec on\n", 8));
+	EXPECT_EQ(0, cg_run(cg, t, true));
+	EXPECT_EQ(c0 + 1, read_long(FS "/runtime_measurements_count"));
+	EXPECT_EQ(0, rmdir(cg));
+	ASSERT_EQ(0, write_str(FS "/policy", "noprefix /cima-prefix\n", 22));
+	/* no rule any more: a new child is not a container */
+	c0 = read_long(FS "/runtime_measurements_count");
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	EXPECT_EQ(c0, read_long(FS "/runtime_measurements_count"));
+	EXPECT_EQ(0, rmdir(cg));
+	EXPECT_EQ(0, rmdir(CG_ROOT "/cima-prefix"));
+}
+
+/* A sub-cgroup of a container belongs to it: no start of its own. */
+TEST(sub_cgroup_belongs_to_container)
+{
+	char id[65], cg[256], sub[300], ev[128];
+	char *bb[] = { "/bin/busybox", "true", NULL };
+	long c0;
+
+	REQUIRE_MODULE();
+	new_container(id, cg, sizeof(cg));
+	c0 = read_long(FS "/runtime_measurements_count");
+	snprintf(sub, sizeof(sub), "%s/payload", cg);
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	EXPECT_EQ(c0, read_long(FS "/runtime_measurements_count"));
+	ASSERT_EQ(0, cg_run(sub, bb, true));
+	snprintf(ev, sizeof(ev), "id=%s", id);
+	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 exec ", ev,
+			    " path=/usr/bin/busybox"));
+	EXPECT_EQ(0, rmdir(sub));
+	EXPECT_EQ(c0 + 1, read_long(FS "/runtime_measurements_count"));
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--self-check"))
+		return self_check();
+	return tap_run(argc, argv);
+}
