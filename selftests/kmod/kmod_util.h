@@ -532,10 +532,11 @@ static inline int cg_enter(const char *cg)
 }
 
 /*
- * Fork a child that enters cg and execs argv (stdout to /dev/null when
- * quiet).  Returns the exit status (0..255), or -1 on any failure to run.
+ * Fork a child that enters cg and execs path with argv (stdout to
+ * /dev/null when quiet).  Returns the exit status (0..255), or -1 on any
+ * failure to run.
  */
-static inline int cg_run(const char *cg, char *const argv[], bool quiet)
+static inline int cg_exec(const char *cg, const char *path, char *const argv[], bool quiet)
 {
 	int status;
 	pid_t pid = fork();
@@ -550,12 +551,17 @@ static inline int cg_run(const char *cg, char *const argv[], bool quiet)
 
 			dup2(fd, 1);
 		}
-		execv(argv[0], argv);
+		execv(path, argv);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static inline int cg_run(const char *cg, char *const argv[], bool quiet)
+{
+	return cg_exec(cg, argv[0], argv, quiet);
 }
 
 static inline bool module_loaded(void)
