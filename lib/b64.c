@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Strict base64 (RFC 4648 section 4): standard alphabet, '=' padding. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <cima/report.h>
+#include "report_internal.h"
+
+static int b64_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+ssize_t cima_b64_decode(const char *in, size_t in_len, uint8_t *out,
+			size_t out_max)
+{
+	size_t n = 0, pad = 0;
+
+	if (!in && in_len)
+		return cima__err(-EINVAL, "base64: NULL input");
+	if (in_len % 4)
+		return cima__err(-EINVAL, "base64: length %zu is not a multiple of 4",
+				 in_len);
+	if (in_len && in[in_len - 1] == '=')
+		pad = (in_len >= 2 && in[in_len - 2] == '=') ? 2 : 1;
+	if (in_len / 4 * 3 - pad > out_max)
+		return cima__err(-ENOBUFS, "base64: decodes to %zu bytes, more than %zu",
+				 in_len / 4 * 3 - pad, out_max);
+	for (size_t i = 0; i < in_len; i += 4) {
+		int v[4];
+		bool last = i + 4 == in_len;
+
+		for (int k = 0; k < 4; k++) {
+			unsigned char c = (unsigned char)in[i + k];
+
+			if (c == '=' && last && k >= 4 - (int)pad) {
+				v[k] = 0;
+				continue;
+			}
+			v[k] = b64_val(c);
+			if (v[k] < 0)
+				return cima__err(-EINVAL, "base64: invalid character 0x%02x at offset %zu",
+						 c, i + k);
+		}
+		/* Non-canonical encodings (stray bits under the padding) are rejected. */
+		if (last && pad == 1 && (v[2] & 3))
+			return cima__err(-EINVAL, "base64: non-zero bits before '=' padding");
+		if (last && pad == 2 && (v[1] & 15))
+			return cima__err(-EINVAL, "base64: non-zero bits before '==' padding");
+		out[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
+		if (!last || pad < 2)
+			out[n++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
+		if (!last || pad < 1)
+			out[n++] = (uint8_t)(v[2] << 6 | v[3]);
+	}
+	return (ssize_t)n;
+}
+
+char *cima_b64_encode(const void *in, size_t len)
+{
+	static const char a[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t *p = in;
+	char *s, *o;
+
+	if (!in && len) {
+		errno = EINVAL;
+		return NULL;
+	}
+	s = o = malloc((len + 2) / 3 * 4 + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		*o++ = a[v >> 18];
+		*o++ = a[(v >> 12) & 63];
+		*o++ = i + 1 < len ? a[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? a[v & 63] : '=';
+	}
+	*o = '\0';
+	return s;
+}
