@@ -84,8 +84,9 @@ int cima_backend_init(const char *which, int index)
 	if (i == ARRAY_SIZE(cima_auto_order) && !any)
 		pr_err("unknown backend '%s'\n", which);
 	else if (ret == -EINVAL)
-		pr_err("backend %s: invalid index %d or banks\n",
-		       cima_auto_order[i]->name, index);
+		pr_err("backend %s: invalid parameters (index=%d banks=%s)\n",
+		       cima_auto_order[i]->name, index,
+		       cima_sim_banks ? cima_sim_banks : "");
 	else if (ret == -ENODEV)
 		pr_err("no usable register backend\n");
 	else if (!ret)
