@@ -72,7 +72,7 @@ static void tsm_provider(const struct cima__plat *p, char *prov, size_t size)
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return;
 	snprintf(file, sizeof(file), "%s/provider", dir);
-	if (!cima__read_file(file, &b, &n, 64)) {
+	if (!cima__rep_read_file(file, &b, &n, 64)) {
 		while (n && (b[n - 1] == '\n' || b[n - 1] == '\0'))
 			n--;
 		snprintf(prov, size, "%.*s", (int)n, (char *)b);
@@ -210,7 +210,7 @@ int cima__tdx_measurement(const struct cima__plat *p, int index, uint8_t *digest
 
 	snprintf(path, sizeof(path), "%s%s/%s", p->root, TDX_MR_DIR, files[index]);
 	if (!access(path, R_OK)) {
-		ret = cima__read_file(path, &b, &n, 96);
+		ret = cima__rep_read_file(path, &b, &n, 96);
 		if (ret)
 			return ret;
 		if (n != 48) {

@@ -67,7 +67,7 @@ static int read_snapshot(const char *path, struct cima_report *r)
 	size_t len;
 	int ret, lineno = 0;
 
-	ret = cima__read_file(path, &buf, &len, 4096);
+	ret = cima__rep_read_file(path, &buf, &len, 4096);
 	if (ret)
 		return ret;
 	r->snap_nbanks = 0;
@@ -353,6 +353,8 @@ static void dump_tpm(const struct cima_report *r, FILE *out)
 	size_t off = 0, ds = cima_alg_digest_size(r->pcr_alg), k = 0;
 	char name[16];
 
+	memset(&a, 0, sizeof(a));
+	memset(&s, 0, sizeof(s));
 	if (Tss2_MU_TPMS_ATTEST_Unmarshal(r->blob, r->blob_len, &off, &a) == 0) {
 		fprintf(out, "TPM quote (TPMS_ATTEST)\n");
 		fprintf(out, "  %-16s 0x%08x\n", "magic", a.magic);

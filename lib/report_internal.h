@@ -27,12 +27,12 @@ static inline uint64_t cima__le64(const uint8_t *p)
 /* "label: <hex>\n" with the label padded to a column. */
 void cima__dump_hex(FILE *out, const char *label, const uint8_t *p, size_t n);
 /* Lower-case hex of @n bytes into @buf (2n+1 bytes). */
-void cima__hex(char *buf, const uint8_t *p, size_t n);
+void cima__rep_hex(char *buf, const uint8_t *p, size_t n);
 /* JSON: "key": "<hex>" (with a leading comma unless first). */
 void cima__json_hex(FILE *out, const char *key, const uint8_t *p, size_t n);
 
 /* Read a whole small file (at most @max bytes) into a malloc'd buffer. */
-int cima__read_file(const char *path, uint8_t **buf, size_t *len, size_t max);
+int cima__rep_read_file(const char *path, uint8_t **buf, size_t *len, size_t max);
 
 /* Platform resolution shared by the platform and report code. */
 struct cima__plat {

@@ -8,7 +8,7 @@
 #include <cima/report.h>
 #include "report_internal.h"
 
-void cima__hex(char *buf, const uint8_t *p, size_t n)
+void cima__rep_hex(char *buf, const uint8_t *p, size_t n)
 {
 	static const char x[] = "0123456789abcdef";
 
@@ -35,7 +35,7 @@ void cima__json_hex(FILE *out, const char *key, const uint8_t *p, size_t n)
 	fputc('"', out);
 }
 
-int cima__read_file(const char *path, uint8_t **buf, size_t *len, size_t max)
+int cima__rep_read_file(const char *path, uint8_t **buf, size_t *len, size_t max)
 {
 	uint8_t *b;
 	size_t n = 0;

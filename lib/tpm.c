@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_mu.h>
 #include <tss2/tss2_tctildr.h>
@@ -184,6 +185,29 @@ static const TPM2B_PUBLIC ak_template = {
 	},
 };
 
+static bool handle_exists(struct tpm *t, uint32_t handle)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	bool found;
+
+	if (Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+			       TPM2_CAP_HANDLES, handle, 1, &more, &cap))
+		return false;
+	found = cap->data.handles.count == 1 && cap->data.handles.handle[0] == handle;
+	Esys_Free(cap);
+	return found;
+}
+
+/* TPM warnings worth waiting for: object memory full, retry, yielded, testing. */
+static bool tpm_transient_rc(TSS2_RC rc)
+{
+	rc &= 0xfff;
+	return rc == TPM2_RC_OBJECT_MEMORY || rc == TPM2_RC_RETRY ||
+	       rc == TPM2_RC_YIELDED || rc == TPM2_RC_TESTING ||
+	       rc == TPM2_RC_SESSION_MEMORY || rc == TPM2_RC_CONTEXT_GAP;
+}
+
 /* The AK: persistent at @handle if it is a restricted signing key. */
 static int load_ak(struct tpm *t, uint32_t handle, bool transient_only,
 		   ESYS_TR *ak, bool *flush, char *desc, size_t desc_size)
@@ -194,7 +218,7 @@ static int load_ak(struct tpm *t, uint32_t handle, bool transient_only,
 	TPM2B_PUBLIC *pub = NULL;
 	TSS2_RC rc;
 
-	if (!transient_only &&
+	if (!transient_only && handle_exists(t, handle) &&
 	    Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE,
 				  ESYS_TR_NONE, ak) == TSS2_RC_SUCCESS) {
 		rc = Esys_ReadPublic(t->esys, *ak, ESYS_TR_NONE, ESYS_TR_NONE,
@@ -213,9 +237,14 @@ static int load_ak(struct tpm *t, uint32_t handle, bool transient_only,
 			  handle);
 		Esys_TR_Close(t->esys, ak);
 	}
-	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD,
-				ESYS_TR_NONE, ESYS_TR_NONE, &sens, &ak_template,
-				&outside, &none, ak, NULL, NULL, NULL, NULL);
+	for (int i = 0; ; i++) {
+		rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD,
+					ESYS_TR_NONE, ESYS_TR_NONE, &sens, &ak_template,
+					&outside, &none, ak, NULL, NULL, NULL, NULL);
+		if (!tpm_transient_rc(rc) || i >= 200)
+			break;
+		usleep(20000);	/* another user holds the TPM's object slots */
+	}
 	if (rc != TSS2_RC_SUCCESS)
 		return cima__err(-EIO, "tpm: CreatePrimary(endorsement, ECC P-256 AK) failed (TSS rc 0x%x)",
 				 rc);

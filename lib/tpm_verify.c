@@ -165,6 +165,9 @@ int cima_tpm_quote_verify(const struct cima_tpm_quote_check *c)
 	const EVP_MD *md;
 	int ret;
 
+	memset(&pub, 0, sizeof(pub));
+	memset(&sig, 0, sizeof(sig));
+	memset(&att, 0, sizeof(att));
 	if (!c || c->sz < offsetof(struct cima_tpm_quote_check, qualifying_data) ||
 	    !c->attest || !c->signature || !c->ak_public)
 		return cima__err(-EINVAL, "tpm verify: attest, signature and AK public key are required");
@@ -253,6 +256,7 @@ char *cima_report_tpm_ak_pem(const struct cima_report *r)
 	size_t off = 0;
 	long n;
 
+	memset(&pub, 0, sizeof(pub));
 	if (!r || r->kind != CIMA_REPORT_TPM_QUOTE || !r->akpub) {
 		cima__err(-EINVAL, "AK PEM: not a TPM report");
 		errno = EINVAL;

@@ -28,7 +28,7 @@ static int read_text(const char *dir, const char *name, char *buf, size_t size)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ret = cima__read_file(path, &b, &n, size - 1);
+	ret = cima__rep_read_file(path, &b, &n, size - 1);
 	if (ret)
 		return ret;
 	while (n && (b[n - 1] == '\n' || b[n - 1] == '\0'))
@@ -116,7 +116,7 @@ int cima__tsm_report(const struct cima__plat *p, const char *provider,
 			ret = write_inblob(dir, rd);
 		if (!ret) {
 			snprintf(path, sizeof(path), "%s/outblob", dir);
-			ret = cima__read_file(path, out, out_len, TSM_OUTBLOB_MAX);
+			ret = cima__rep_read_file(path, out, out_len, TSM_OUTBLOB_MAX);
 		}
 		if (!ret)
 			ret = read_gen(dir, &g1);
@@ -140,7 +140,7 @@ int cima__tsm_report(const struct cima__plat *p, const char *provider,
 	}
 	snprintf(path, sizeof(path), "%s/auxblob", dir);
 	if (!strcmp(provider, "sev_guest") && !access(path, R_OK)) {
-		if (cima__read_file(path, aux, aux_len, TSM_OUTBLOB_MAX)) {
+		if (cima__rep_read_file(path, aux, aux_len, TSM_OUTBLOB_MAX)) {
 			*aux = NULL;
 			*aux_len = 0;
 		}

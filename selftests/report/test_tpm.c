@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libcima on a real TPM (swtpm in the test VM, /dev/tpmrm0): PCR reads
+ * against the kernel's /sys/class/tpm/tpm0/pcr-<alg>/<n>, quotes verified
+ * by the library and broken by changing the nonce, a PCR value or one byte
+ * of the signature, report data against SHA-512 computed here with OpenSSL.
+ * Outside the VM set CIMA_TPM_TCTI (e.g. swtpm:port=2321); the sysfs
+ * comparison then SKIPs.
+ */
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <cima/cima.h>
+
+#include "tap.h"
+
+static struct cima_platform_opts popts = {
+	.sz = sizeof(struct cima_platform_opts),
+	.platform = CIMA_PLATFORM_TPM,
+};
+
+static void need_tpm(void)
+{
+	if (!getenv("CIMA_TPM_TCTI") && access("/dev/tpmrm0", R_OK | W_OK))
+		SKIP("no TPM: /dev/tpmrm0 missing and CIMA_TPM_TCTI unset");
+}
+
+static int read_sysfs_pcr(const char *alg, int i, uint8_t *out, size_t n)
+{
+	char path[128], hex[200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/tpm/tpm0/pcr-%s/%d", alg, i);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(hex, sizeof(hex), f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	for (size_t k = 0; k < n; k++)
+		if (sscanf(hex + 2 * k, "%2hhx", &out[k]) != 1)
+			return -1;
+	return 0;
+}
+
+TEST(platform_and_counts)
+{
+	uint16_t algs[8];
+	int n;
+
+	need_tpm();
+	EXPECT_EQ(CIMA_PLATFORM_TPM, cima_detect_platform(&popts));
+	EXPECT_EQ(24, cima_get_measurement_count(&popts));
+	n = cima_get_algorithms(algs, 8, &popts);
+	ASSERT_GE(n, 1);
+	for (int i = 0; i < n; i++)
+		TH_LOG("bank %s", cima_alg_name(algs[i]));
+	EXPECT_EQ(CIMA_ALG_SHA256, cima_get_default_algorithm(&popts));
+}
+
+/* Every PCR of both banks equals the kernel's sysfs value. */
+TEST(pcr_read_matches_sysfs)
+{
+	static const struct { uint16_t alg; const char *name; } banks[] = {
+		{ CIMA_ALG_SHA256, "sha256" }, { CIMA_ALG_SHA384, "sha384" },
+	};
+	uint8_t a[64], b[64];
+	int checked = 0;
+
+	need_tpm();
+	if (access("/sys/class/tpm/tpm0/pcr-sha256/0", R_OK))
+		SKIP("no /sys/class/tpm/tpm0/pcr-sha256 (kernel TPM driver absent)");
+	for (size_t k = 0; k < 2; k++) {
+		for (int i = 0; i < 24; i++) {
+			int n = cima_get_cc_measurement(i, banks[k].alg, a, &popts);
+
+			ASSERT_EQ((int)cima_alg_digest_size(banks[k].alg), n);
+			ASSERT_EQ(0, read_sysfs_pcr(banks[k].name, i, b, (size_t)n));
+			if (memcmp(a, b, (size_t)n))
+				TH_LOG("%s PCR %d differs", banks[k].name, i);
+			EXPECT_MEMEQ(a, b, (size_t)n);
+			checked++;
+		}
+	}
+	EXPECT_EQ(48, checked);
+}
+
+TEST(measurement_errors)
+{
+	uint8_t d[64];
+
+	need_tpm();
+	EXPECT_EQ(-EINVAL, cima_get_cc_measurement(24, CIMA_ALG_SHA256, d, &popts));
+	EXPECT_EQ(-EINVAL, cima_get_cc_measurement(-1, CIMA_ALG_SHA256, d, &popts));
+	EXPECT_EQ(-EOPNOTSUPP, cima_get_cc_measurement(0, CIMA_ALG_SHA1, d, &popts));
+	EXPECT_EQ(-EOPNOTSUPP, cima_get_cc_measurement(0, 0x7777, d, &popts));
+	TH_LOG("%s", cima_strerror_last());
+}
+
+static void sha512_2(const void *a, size_t al, const void *b, size_t bl, uint8_t *out)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	EVP_DigestInit_ex(c, EVP_sha512(), NULL);
+	EVP_DigestUpdate(c, a, al);
+	EVP_DigestUpdate(c, b, bl);
+	EVP_DigestFinal_ex(c, out, NULL);
+	EVP_MD_CTX_free(c);
+}
+
+TEST(quote_verifies_and_breaks)
+{
+	static const char nonce[] = "a nonce from the verifier";
+	static const char data[] = "user data";
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts,
+				      .transient_ak = true };
+	struct cima_tpm_quote_check c = { .sz = sizeof(c) };
+	struct cima_report *r;
+	uint8_t expect[64], other[64], *sig, *pcrs;
+	const uint8_t *p;
+	size_t len;
+	uint16_t alg;
+	uint32_t mask;
+
+	need_tpm();
+	r = cima_get_cc_report(nonce, strlen(nonce), data, strlen(data), &o);
+	if (!r)
+		TH_LOG("%s", cima_strerror_last());
+	ASSERT_TRUE(r != NULL);
+	EXPECT_EQ(CIMA_REPORT_TPM_QUOTE, cima_report_kind(r));
+	sha512_2(nonce, strlen(nonce), data, strlen(data), expect);
+	EXPECT_MEMEQ(expect, cima_report_report_data(r), 64);
+	EXPECT_EQ(0, cima_report_verify(r, expect));
+	p = cima_report_tpm_pcr_values(r, &len, &alg, &mask);
+	EXPECT_EQ(CIMA_ALG_SHA256, alg);
+	EXPECT_EQ(0xffffff, mask);
+	EXPECT_EQ(24 * 32, len);
+
+	/* A different nonce. */
+	sha512_2("another nonce", 13, data, strlen(data), other);
+	EXPECT_EQ(-ESTALE, cima_report_verify(r, other));
+
+	c.attest = cima_report_blob(r, &c.attest_len);
+	c.signature = cima_report_tpm_signature(r, &c.signature_len);
+	c.ak_public = cima_report_tpm_ak_public(r, &c.ak_public_len);
+	c.qualifying_data = expect;
+	c.qualifying_data_len = 64;
+	pcrs = malloc(len);
+	memcpy(pcrs, p, len);
+	c.pcr_values = pcrs;
+	c.pcr_values_len = len;
+	EXPECT_EQ(0, cima_tpm_quote_verify(&c));
+
+	/* One PCR value changed. */
+	pcrs[10 * 32 + 5] ^= 1;
+	EXPECT_EQ(-EILSEQ, cima_tpm_quote_verify(&c));
+	pcrs[10 * 32 + 5] ^= 1;
+	c.pcr_values_len = len - 32;
+	EXPECT_EQ(-EILSEQ, cima_tpm_quote_verify(&c));
+	c.pcr_values_len = len;
+
+	/* One byte of the signature (inside R) changed. */
+	sig = malloc(c.signature_len);
+	memcpy(sig, c.signature, c.signature_len);
+	sig[10] ^= 0x01;
+	c.signature = sig;
+	EXPECT_EQ(-EKEYREJECTED, cima_tpm_quote_verify(&c));
+	/* Truncated signature / attest: malformed, not a crash. */
+	c.signature_len -= 1;
+	EXPECT_EQ(-EBADMSG, cima_tpm_quote_verify(&c));
+	c.signature = cima_report_tpm_signature(r, &c.signature_len);
+	c.attest_len -= 1;
+	EXPECT_EQ(-EBADMSG, cima_tpm_quote_verify(&c));
+	c.attest_len += 1;
+	EXPECT_EQ(0, cima_tpm_quote_verify(&c));
+	free(sig);
+	free(pcrs);
+	cima_report_free(r);
+}
+
+TEST(quote_subset_and_bank)
+{
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts,
+				      .pcr_alg = CIMA_ALG_SHA384,
+				      .pcr_mask = (1u << 0) | (1u << 7) | (1u << 23) };
+	struct cima_report *r;
+	size_t len;
+	uint8_t d[64];
+
+	need_tpm();
+	r = cima_get_cc_report(NULL, 0, NULL, 0, &o);
+	ASSERT_TRUE(r != NULL);
+	cima_report_tpm_pcr_values(r, &len, NULL, NULL);
+	EXPECT_EQ(3 * 48, len);
+	EXPECT_EQ(0, cima_report_verify(r, NULL));
+	ASSERT_EQ(48, cima_get_cc_measurement(23, CIMA_ALG_SHA384, d, &popts));
+	EXPECT_MEMEQ(d, cima_report_tpm_pcr_values(r, &len, NULL, NULL) + 96, 48);
+	cima_report_free(r);
+}
+
+TEST(report_bad_input)
+{
+	static uint8_t big[CIMA_REPORT_INPUT_MAX + 1];
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts };
+	struct cima_report_opts bad = o;
+
+	errno = 0;
+	EXPECT_TRUE(cima_get_cc_report(big, sizeof(big), NULL, 0, &o) == NULL);
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_TRUE(cima_get_cc_report(NULL, 5, NULL, 0, &o) == NULL);
+	EXPECT_EQ(EINVAL, errno);
+	bad.pcr_mask = 1u << 24;
+	need_tpm();
+	EXPECT_TRUE(cima_get_cc_report(NULL, 0, NULL, 0, &bad) == NULL);
+	EXPECT_EQ(EINVAL, errno);
+	bad = o;
+	bad.pcr_alg = CIMA_ALG_SHA1;	/* no sha1 bank on the test TPM */
+	EXPECT_TRUE(cima_get_cc_report(NULL, 0, NULL, 0, &bad) == NULL);
+	TH_LOG("sha1: %s", cima_strerror_last());
+}
+
+TEST(no_platform_is_clear)
+{
+	struct cima_platform_opts p = { .sz = sizeof(p), .root = "/nonexistent-root" };
+	uint8_t d[64];
+
+	unsetenv("CIMA_PLATFORM");
+	unsetenv("CIMA_TPM_TCTI");
+	EXPECT_EQ(-ENODEV, cima_detect_platform(&p));
+	TH_LOG("%s", cima_strerror_last());
+	EXPECT_TRUE(strstr(cima_strerror_last(), "/dev/tpmrm0") != NULL);
+	EXPECT_TRUE(strstr(cima_strerror_last(), "tdx_guest") != NULL);
+	EXPECT_TRUE(strstr(cima_strerror_last(), "/dev/sev-guest") != NULL);
+	EXPECT_EQ(-ENODEV, cima_get_cc_measurement(0, 0, d, &p));
+	setenv("CIMA_PLATFORM", "bogus", 1);
+	EXPECT_EQ(-EINVAL, cima_detect_platform(NULL));
+	setenv("CIMA_PLATFORM", "snp", 1);
+	EXPECT_EQ(CIMA_PLATFORM_SNP, cima_detect_platform(NULL));
+}
+
+static void *quote_thread(void *arg)
+{
+	long id = (long)arg;
+	char nonce[32];
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts };
+	struct cima_report *r;
+	uint8_t expect[64];
+	long ok = 0;
+
+	snprintf(nonce, sizeof(nonce), "thread-%ld", id);
+	r = cima_get_cc_report(nonce, strlen(nonce), NULL, 0, &o);
+	sha512_2(nonce, strlen(nonce), "", 0, expect);
+	if (r && cima_report_verify(r, expect) == 0)
+		ok = 1;
+	cima_report_free(r);
+	return (void *)ok;
+}
+
+/* Several quotes at once in one process (the resource manager serialises). */
+TEST(concurrent_quotes_threads)
+{
+	pthread_t t[8];
+	long ok = 0;
+
+	need_tpm();
+	for (long i = 0; i < 8; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, quote_thread, (void *)i));
+	for (int i = 0; i < 8; i++) {
+		void *v;
+
+		pthread_join(t[i], &v);
+		ok += (long)v;
+	}
+	EXPECT_EQ(8, ok);
+}
+
+TAP_MAIN();
