@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Inside one test VM boot (started with --no-module by bench/kmod/run.sh):
+# measure without cima.ko, with backend=sim, with backend=tpm, and print a
+# markdown table of the figures and the ratios to the no-module run.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${O:-$top/build}/bench/kmod/bench_kmod
+args=${CIMA_BENCH_ARGS:-}
+fs=/sys/kernel/security/cima
+out=$(mktemp -d /tmp/cima-bench-out.XXXXXX)
+
+[ -x "$bin" ] || { echo "bench/kmod: $bin not built" >&2; exit 1; }
+[ -f "${CIMA_KO:-}" ] || { echo "bench/kmod: CIMA_KO not set" >&2; exit 1; }
+if grep -q '^cima ' /proc/modules; then
+	echo "bench/kmod: cima.ko is loaded; run the VM with --no-module" >&2
+	exit 1
+fi
+modprobe sha512_generic 2>/dev/null
+
+"$bin" $args > "$out/none" || exit 1
+insmod "$CIMA_KO" backend=sim || exit 1
+"$bin" $args > "$out/sim" || exit 1
+echo "# sim: $(cat $fs/runtime_measurements_count) events, $(cat $fs/violations) violations"
+rmmod cima || exit 1
+insmod "$CIMA_KO" backend=tpm allow_unload=1 || exit 1
+"$bin" $args > "$out/tpm" || exit 1
+echo "# tpm: $(cat $fs/runtime_measurements_count) events, $(cat $fs/violations) violations"
+rmmod cima || exit 1
+
+get() { awk -v k="$2" '$1 == k { print $2 }' "$out/$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo "kernel $(uname -r), $(nproc) vCPUs, QEMU TCG; bench_kmod $args"
+echo
+echo "| operation | no module | sim | tpm | sim/none | tpm/none |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for k in mkdir_rmdir_us exec_us exec_new_us; do
+	n=$(get none $k) s=$(get sim $k) t=$(get tpm $k)
+	echo "| $k | $n | $s | $t | $(ratio "$s" "$n") | $(ratio "$t" "$n") |"
+done
+echo
+echo "| memory | sim | tpm |"
+echo "| --- | --- | --- |"
+echo "| bytes per runtime event (Slab delta) | $(get sim event_bytes) | $(get tpm event_bytes) |"
+cn=$(get none container_bytes)
+for b in sim tpm; do
+	eval "c_$b=\$(awk -v a=$(get $b container_bytes) -v b=$cn 'BEGIN { printf \"%.0f\", a - b }')"
+done
+echo "| bytes per container, module's share (Slab delta minus no-module $cn) | $c_sim | $c_tpm |"
+rm -rf "$out"
