@@ -65,6 +65,7 @@ extern const struct cima_backend_ops *cima_backend;
 extern u32 cima_index;			/* backend register number */
 extern u32 cima_log_pcr;		/* pcrIndex in log records */
 extern bool cima_allow_unload;
+extern unsigned int cima_self_event_limit;
 extern char *cima_sim_banks;
 
 int cima_backend_init(const char *which, int index);
@@ -143,6 +144,7 @@ struct cima_container {
 	char *path;			/* cgroup path, raw */
 	/* Protected by the log mutex. */
 	cima_regs_t vreg;
+	atomic_t nself;			/* runtime events through self/ */
 	/* Under the hooks' lifecycle mutex. */
 	bool stopped;
 	struct dentry *dir;

@@ -310,15 +310,26 @@ int cima_measure_runtime(struct cima_container *c, bool self,
 	if (!cima_container_by_serial(c->serial))
 		return -ENOENT;		/* stopped */
 	cima_container_put(c);		/* the lookup's reference */
+	/* Any process of the container may write self/: bound its memory. */
+	if (self && cima_self_event_limit &&
+	    atomic_inc_return(&c->nself) > cima_self_event_limit) {
+		atomic_dec(&c->nself);
+		return -ENOSPC;
+	}
 
-	if (!cima_event_buf(&b))
+	if (!cima_event_buf(&b)) {
+		if (self && cima_self_event_limit)
+			atomic_dec(&c->nself);
 		return -ENOMEM;
+	}
 	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_RUNTIME
 			" id=%s src=%s name=%.*s value=", c->id,
 			self ? CIMA_SRC_SELF : CIMA_SRC_RUNTIME, (int)nlen, text);
 	cima_buf_escape(&b, value, vlen);
 	ret = b.overflow ? -EINVAL : cima_log_append(c, b.p, b.len);
 	kfree(b.p);
+	if (ret && self && cima_self_event_limit)
+		atomic_dec(&c->nself);
 	return ret;
 }
 

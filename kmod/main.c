@@ -26,6 +26,10 @@ bool cima_allow_unload;
 module_param_named(allow_unload, cima_allow_unload, bool, 0444);
 MODULE_PARM_DESC(allow_unload, "TEST ONLY: allow rmmod after a hardware register was extended");
 
+unsigned int cima_self_event_limit = 1024;
+module_param_named(self_event_limit, cima_self_event_limit, uint, 0444);
+MODULE_PARM_DESC(self_event_limit, "Most runtime events a container may add through self/event (0: no limit)");
+
 static int __init cima_init(void)
 {
 	int ret;
