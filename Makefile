@@ -39,6 +39,22 @@ $(O)/kmod/%/cima.ko: $(KMOD_SRCS) $(HDRS)
 		ln -sf $$f .; done
 	$(MAKE) -C $(@D) KDIR=/lib/modules/$*/build CIMA_TOP=$(CURDIR) module
 
+# Test-only FAKE kernel interfaces (selftests/fakes), one tree per kernel
+# like the module: build/fakes/<release>/fake_*.ko.
+FAKES_SRCS	:= $(wildcard selftests/fakes/*.c) selftests/fakes/Kbuild
+
+fakes: $(O)/fakes/$(KREL)/fake_tdx_guest.ko
+
+fakes-all:
+	@for v in $(KVERS); do $(MAKE) --no-print-directory fakes KVER=$$v || exit; done
+
+$(O)/fakes/%/fake_tdx_guest.ko: $(FAKES_SRCS)
+	@test -n "$*" -a -d /lib/modules/$*/build || \
+		{ echo "cima: no kernel headers for KVER=$(KVER); run 'make deps'" >&2; exit 1; }
+	mkdir -p $(@D)
+	cd $(@D) && for f in $(addprefix $(CURDIR)/,$(FAKES_SRCS)); do ln -sf $$f .; done
+	$(MAKE) -C /lib/modules/$*/build M=$(abspath $(@D)) modules
+
 lib:
 	$(MAKE) -C lib
 
@@ -69,4 +85,4 @@ install: all
 clean:
 	rm -rf $(O)
 
-.PHONY: all module modules lib tools deps check demo fuzz bench install clean
+.PHONY: all module modules fakes fakes-all lib tools deps check demo fuzz bench install clean
