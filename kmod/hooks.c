@@ -305,7 +305,7 @@ int cima_measure_runtime(struct cima_container *c, bool self,
 	if (!cima_valid_name(text, nlen) || !vlen)
 		return -EINVAL;
 	for (i = 0; i < vlen; i++)
-		if (value[i] < 0x21 || value[i] > 0x7e)
+		if ((u8)value[i] < 0x21 || (u8)value[i] > 0x7e)
 			return -EINVAL;
 	if (!cima_container_by_serial(c->serial))
 		return -ENOENT;		/* stopped */

@@ -165,7 +165,7 @@ static bool cima_valid_cgpath(const char *s)
 	if (s[n - 1] == '/')
 		return false;
 	for (i = 0; i < n; i++)
-		if (s[i] < 0x21 || s[i] > 0x7e)
+		if ((u8)s[i] < 0x21 || (u8)s[i] > 0x7e)
 			return false;
 	/* No empty, "." or ".." components. */
 	for (c = s; c; c = strchr(c + 1, '/')) {
