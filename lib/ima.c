@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * IMA binary_runtime_measurements (security/integrity/ima/ima_fs.c):
+ *
+ *   u32 pcr; u8 template_digest[20]; u32 name_len; char name[name_len];
+ *   then for every template but 'ima':  u32 data_len; u8 data[data_len]
+ *        (data = fields, each u32 len + bytes)
+ *   and for 'ima':  u8 digest[20]; u32 len; char filename[len]
+ *
+ * A violation has an all-zero template digest; the kernel extends 0xff..ff.
+ * Per bank the kernel (>= 5.8) extends H_bank(template data); for 'ima' the
+ * hash input is digest || filename zero-padded to 256 bytes.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "eventlog_internal.h"
+
+/* No sane IMA record is larger; refuse before trusting a length. */
+#define IMA_TEMPLATE_DATA_MAX	(16u << 20)
+
+int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+	int ret;
+
+	if (len == 0)
+		return cima__err(-ENODATA, "ima: empty log");
+	ret = cima__eventlog_add_bank(log, CIMA_ALG_SHA1);
+	if (ret)
+		return ret;
+	while (off < len) {
+		struct cima_event *ev;
+		size_t p = off;
+		uint32_t nlen, dlen;
+		static const uint8_t zero[IMA_DIGEST_SIZE];
+
+		if (len - p < 4 + IMA_DIGEST_SIZE + 4)
+			return cima__err(-EBADMSG, "ima: offset %zu: truncated record header (%zu of 28 bytes)",
+					 off, len - p);
+		nlen = get_le32(buf + p + 24);
+		if (nlen == 0 || nlen > IMA_TEMPLATE_NAME_MAX)
+			return cima__err(-EBADMSG, "ima: offset %zu: template name length %u (1..%d allowed)",
+					 p + 24, nlen, IMA_TEMPLATE_NAME_MAX);
+		if (len - p - 28 < nlen)
+			return cima__err(-EBADMSG, "ima: offset %zu: template name (%u bytes) overruns the log",
+					 p + 28, nlen);
+		ev = cima__eventlog_add(log);
+		if (!ev)
+			return -ENOMEM;
+		ev->source = CIMA_SOURCE_IMA;
+		ev->offset = off;
+		ev->log_index = ev->index = get_le32(buf + p);
+		ev->ndig = 1;
+		ev->alg[0] = CIMA_ALG_SHA1;
+		ev->dig[0] = buf + p + 4;
+		ev->dlen[0] = IMA_DIGEST_SIZE;
+		ev->flags = EVF_MEASURED;
+		if (!memcmp(ev->dig[0], zero, IMA_DIGEST_SIZE))
+			ev->flags |= EVF_VIOLATION;
+		memcpy(ev->tmpl, buf + p + 28, nlen);
+		ev->tmpl[nlen] = '\0';
+		if (memchr(ev->tmpl, '\0', nlen))
+			return cima__err(-EBADMSG, "ima: offset %zu: NUL byte in template name",
+					 p + 28);
+		p += 28 + nlen;
+		if (!strcmp(ev->tmpl, "ima")) {
+			if (len - p < IMA_DIGEST_SIZE + 4)
+				return cima__err(-EBADMSG, "ima: offset %zu: truncated 'ima' template data",
+						 p);
+			dlen = get_le32(buf + p + IMA_DIGEST_SIZE);
+			if (dlen > IMA_EVENT_NAME_LEN_MAX)
+				return cima__err(-EBADMSG, "ima: offset %zu: file name length %u (at most %d)",
+						 p + IMA_DIGEST_SIZE, dlen, IMA_EVENT_NAME_LEN_MAX);
+			if (len - p - IMA_DIGEST_SIZE - 4 < dlen)
+				return cima__err(-EBADMSG, "ima: offset %zu: file name (%u bytes) overruns the log",
+						 p + IMA_DIGEST_SIZE + 4, dlen);
+			ev->flags |= EVF_IMA_LEGACY;
+			ev->data = buf + p;
+			ev->data_len = IMA_DIGEST_SIZE + 4 + dlen;
+			off = p + ev->data_len;
+			continue;
+		}
+		if (len - p < 4)
+			return cima__err(-EBADMSG, "ima: offset %zu: truncated template data length",
+					 p);
+		dlen = get_le32(buf + p);
+		if (dlen > IMA_TEMPLATE_DATA_MAX || dlen > len - p - 4)
+			return cima__err(-EBADMSG, "ima: offset %zu: template data length %u overruns the %zu bytes left",
+					 p, dlen, len - p - 4);
+		p += 4;
+		/* The data is a sequence of (u32 len, bytes) fields: check it. */
+		for (size_t q = 0; q < dlen;) {
+			uint32_t flen;
+
+			if (dlen - q < 4)
+				return cima__err(-EBADMSG, "ima: offset %zu: truncated template field length",
+						 p + q);
+			flen = get_le32(buf + p + q);
+			if (flen > dlen - q - 4)
+				return cima__err(-EBADMSG, "ima: offset %zu: template field length %u overruns the template data",
+						 p + q, flen);
+			q += 4 + flen;
+		}
+		ev->data = buf + p;
+		ev->data_len = dlen;
+		off = p + dlen;
+	}
+	return 0;
+}
+
+int cima__ima_template_hash(const struct cima_event *ev, uint16_t alg, uint8_t *out)
+{
+	if (ev->flags & EVF_IMA_LEGACY) {
+		uint8_t in[IMA_DIGEST_SIZE + IMA_EVENT_NAME_LEN_MAX + 1];
+		uint32_t nlen = ev->data_len - IMA_DIGEST_SIZE - 4;
+
+		memset(in, 0, sizeof(in));
+		memcpy(in, ev->data, IMA_DIGEST_SIZE);
+		memcpy(in + IMA_DIGEST_SIZE, ev->data + IMA_DIGEST_SIZE + 4, nlen);
+		return cima__hash(alg, in, sizeof(in), out);
+	}
+	return cima__hash(alg, ev->data, ev->data_len, out);
+}

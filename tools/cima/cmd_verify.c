@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cima verify: replay event logs and compare with live or given registers. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cima/cima.h>
+
+#include "cmds.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fputs(
+"Usage: cima verify [OPTIONS]\n"
+"\n"
+"Replay event logs (as 'cima replay' does) and compare every replayed\n"
+"register with the real one: TPM PCRs as the kernel reports them in\n"
+"/sys/class/tpm/tpm0/pcr-<alg>/<n>, the cima module's register file for\n"
+"its software (sim) backend, or values given with --expected.  Every event\n"
+"whose digest can be recomputed from its data (IMA template digests, cima\n"
+"events that are not redacted) is checked as well.\n"
+"\n"
+"Each mismatch is printed on stdout as\n"
+"  index <n> <alg>: MISMATCH replayed <hex>, <where> <hex>\n"
+"and each inconsistent event with its number, register index and offset.\n"
+"A replayed register with no live value (for example a bank the TPM does\n"
+"not have) is reported as skipped; at least one value must be compared.\n"
+"\n"
+"Options:\n"
+LOG_ARGS_HELP
+"  -e, --expected FILE  compare with \"<index> <alg> <hex>\" lines from FILE\n"
+"                       instead of the live registers\n"
+"      --tpm-sysfs DIR  read PCRs from DIR/pcr-<alg>/<n> (default\n"
+"                       /sys/class/tpm/tpm0)\n"
+"      --no-event-check do not recompute event digests from event data\n"
+"  -a, --all            print every compared register, not only mismatches\n"
+"  -h, --help           show this help\n"
+"\n"
+"Examples:\n"
+"  cima verify                       # every live log against the TPM\n"
+"  cima verify --source ima          # IMA's list against PCR 10\n"
+"  cima verify -s firmware -f log.bin -e pcrs.txt\n"
+"\n"
+"Exit status: 0 every compared register equals the replayed one and every\n"
+"event is consistent; 1 something differs; 2 bad arguments; 3 a log or a\n"
+"register could not be read, or nothing could be compared.\n", f);
+}
+
+/* "<index> <alg> <hex>" lines; '#' starts a comment. */
+static struct cima_replay *read_expected(const char *path)
+{
+	struct cima_replay *r = cima_replay_new();
+	char line[512];
+	unsigned lineno = 0;
+	FILE *f;
+
+	if (!r)
+		return NULL;
+	f = fopen(path, "re");
+	if (!f) {
+		tool_err("verify", "%s: %s", path, strerror(errno));
+		cima_replay_free(r);
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char algname[32], hex[260];
+		uint8_t v[CIMA_MAX_DIGEST_SIZE];
+		unsigned int index;
+		size_t n;
+		int alg, k;
+
+		lineno++;
+		if (line[strspn(line, " \t")] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		k = sscanf(line, "%u %31s %259s", &index, algname, hex);
+		alg = k == 3 ? cima_alg_from_name(algname) : -EINVAL;
+		n = alg > 0 ? cima_alg_digest_size((uint16_t)alg) : 0;
+		if (!n || strlen(hex) != 2 * n) {
+			tool_err("verify", "%s:%u: expected \"<index> <alg> <hex>\"", path, lineno);
+			goto fail;
+		}
+		for (size_t i = 0; i < n; i++) {
+			unsigned int b;
+
+			if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
+				tool_err("verify", "%s:%u: bad hex", path, lineno);
+				goto fail;
+			}
+			v[i] = (uint8_t)b;
+		}
+		if (cima_replay_set(r, index, (uint16_t)alg, v, n)) {
+			tool_lib_err("verify", EINVAL);
+			goto fail;
+		}
+	}
+	fclose(f);
+	return r;
+fail:
+	fclose(f);
+	cima_replay_free(r);
+	return NULL;
+}
+
+static void print_hex(FILE *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%02x", p[i]);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		LOG_ARGS_LONGOPTS,
+		{ "expected", required_argument, NULL, 'e' },
+		{ "tpm-sysfs", required_argument, NULL, 'T' },
+		{ "no-event-check", no_argument, NULL, 'N' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	CIMA_OPTS(cima_verify_opts, vo);
+	struct log_args a = { .source = -1 };
+	struct cima_verify_result *res = NULL;
+	struct cima_replay *expected = NULL;
+	const char *expected_path = NULL;
+	struct cima_eventlog *log;
+	bool all = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "e:ah", opts, NULL)) != -1) {
+		ret = log_args_option(&a, c, optarg, "verify");
+		if (ret < 0)
+			return CIMA_EXIT_USAGE;
+		if (ret)
+			continue;
+		switch (c) {
+		case 'e':
+			expected_path = optarg;
+			break;
+		case 'T':
+			vo.tpm_sysfs = optarg;
+			break;
+		case 'N':
+			vo.no_event_check = true;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CIMA_EXIT_OK;
+		default:
+			usage(stderr);
+			return CIMA_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		tool_err("verify", "unexpected argument '%s'", argv[optind]);
+		return CIMA_EXIT_USAGE;
+	}
+	if (expected_path) {
+		expected = read_expected(expected_path);
+		if (!expected)
+			return CIMA_EXIT_ERROR;
+		vo.expected = expected;
+	}
+	log = log_args_open(&a, "verify");
+	if (!log) {
+		cima_replay_free(expected);
+		return CIMA_EXIT_ERROR;
+	}
+	ret = cima_verify_eventlog(log, &vo, &res);
+	if (res) {
+		if (all) {
+			cima_verify_dump(res, stdout);
+		} else {
+			for (size_t i = 0; i < cima_verify_mismatches(res); i++) {
+				const uint8_t *rv, *ev;
+				uint32_t index;
+				uint16_t alg;
+				size_t len;
+
+				cima_verify_mismatch(res, i, &index, &alg, &rv, &ev, &len);
+				printf("index %u %s: MISMATCH replayed ", index, cima_alg_name(alg));
+				print_hex(stdout, rv, len);
+				printf(", %s ", expected ? "expected" : "live");
+				print_hex(stdout, ev, len);
+				putchar('\n');
+			}
+			for (size_t i = 0; i < cima_verify_bad_events(res); i++)
+				printf("%s\n", cima_verify_bad_event(res, i));
+		}
+		printf("verify: %zu registers compared, %zu mismatches, %zu bad events, %zu without a live value\n",
+		       cima_verify_compared(res), cima_verify_mismatches(res),
+		       cima_verify_bad_events(res), cima_verify_unavailable(res));
+	}
+	cima_verify_result_free(res);
+	cima_eventlog_free(log);
+	cima_replay_free(expected);
+	if (ret == -EBADMSG) {
+		tool_err("verify", "%s", cima_strerror_last());
+		return CIMA_EXIT_MISMATCH;
+	}
+	if (ret) {
+		tool_lib_err("verify", ret);
+		return CIMA_EXIT_ERROR;
+	}
+	return CIMA_EXIT_OK;
+}
