@@ -183,7 +183,7 @@ static int get_report(struct cima_report *r, const struct cima__plat *p,
 		r->kind = CIMA_REPORT_TPM_QUOTE;
 		return cima__tpm_quote(p, r, o);
 	case CIMA_PLATFORM_TDX:
-		if (p->tsm) {
+		if (p->tsm || (o->tsm_entry && !p->no_tsm)) {
 			struct cima_tdx_quote q;
 
 			r->kind = CIMA_REPORT_TDX_QUOTE;
@@ -215,7 +215,7 @@ static int get_report(struct cima_report *r, const struct cima__plat *p,
 		struct cima_snp_report s;
 
 		r->kind = CIMA_REPORT_SNP;
-		if (p->tsm) {
+		if (p->tsm || (o->tsm_entry && !p->no_tsm)) {
 			snprintf(r->source, sizeof(r->source), "configfs-tsm:sev_guest");
 			ret = cima__tsm_report(p, "sev_guest", r->report_data, o, &r->blob,
 					       &r->blob_len, &r->aux, &r->aux_len);

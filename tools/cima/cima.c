@@ -32,6 +32,9 @@ static const struct subcommand subcommands[] = {
 	{ "replay", cmd_replay, "replay event logs and print the register values they produce" },
 	{ "verify", cmd_verify, "replay event logs and compare with the live (or given) registers" },
 	{ "container", cmd_container, "list containers, print a container's log or virtual register" },
+	{ "info", cmd_info, "platform, report backend, register banks and counts, module state" },
+	{ "report", cmd_report, "get a signed report (TPM quote, TDX quote, SNP report) binding a nonce" },
+	{ "measurement", cmd_measurement, "print measurement registers (TDX MRTD/RTMRs, SNP MEASUREMENT, TPM PCRs)" },
 };
 
 static void usage(FILE *f)

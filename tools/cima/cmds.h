@@ -12,5 +12,8 @@ int cmd_eventlog(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_container(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_measurement(int argc, char **argv);
 
 #endif
