@@ -189,7 +189,8 @@ static int cmp_reg(const void *a, const void *b)
 
 static void sort_regs(struct cima_replay *r)
 {
-	qsort(r->regs, r->n, sizeof(*r->regs), cmp_reg);
+	if (r->n)
+		qsort(r->regs, r->n, sizeof(*r->regs), cmp_reg);
 	memset(r->direct, 0, sizeof(r->direct));
 	for (size_t i = 0; i < r->n; i++) {
 		int slot = -1;
@@ -389,7 +390,7 @@ int cima_read_tpm_pcr(const char *tpm_sysfs, uint32_t index, uint16_t alg,
 
 /* The cima module's register file: backend, index, "<alg> <hex>" lines. */
 struct cima_reg_file {
-	char backend[16];
+	char backend[160];
 	uint32_t index;
 	struct cima_replay *values;
 };

@@ -168,10 +168,15 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		size_t p = off, left = len - off;
 		uint32_t count, esize;
 
+		/*
+		 * The CCEL log area is padded to its minimum length (0xff in
+		 * TDVF; accept zeros too).  Padding: a whole remainder of one
+		 * byte value that cannot start a record (register 0xffffffff,
+		 * or register 0 and type 0 for zeros).
+		 */
 		if (source == CIMA_SOURCE_CCEL &&
-		    (left < 8 || all_bytes(buf + off, 8, 0xff) ||
-		     all_bytes(buf + off, 8, 0x00))) {
-			/* The CCEL log area is padded to its minimum length. */
+		    ((left >= 8 && all_bytes(buf + off, 8, 0x00)) ||
+		     all_bytes(buf + off, left < 8 ? left : 8, 0xff))) {
 			if (all_bytes(buf + off, left, buf[off]))
 				return 0;
 			return cima__err(-EBADMSG, "%s: offset %zu: padding after the last event is not uniform",
