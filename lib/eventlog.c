@@ -500,6 +500,22 @@ const uint8_t *cima_event_data(const struct cima_event *ev, size_t *len)
 	return ev->data ? ev->data : empty;
 }
 
+/*
+ * Firmware event types whose digest the PC Client spec defines as the hash
+ * of the event data itself, so the data can be checked against it.
+ */
+static bool firmware_digest_is_data_hash(uint32_t type)
+{
+	switch (type) {
+	case 0x4:		/* EV_SEPARATOR */
+	case 0x5:		/* EV_ACTION */
+	case 0x80000007:	/* EV_EFI_ACTION */
+	case 0x80000001:	/* EV_EFI_VARIABLE_DRIVER_CONFIG */
+		return true;
+	}
+	return false;
+}
+
 int cima_event_check(const struct cima_event *ev)
 {
 	uint8_t md[CIMA_MAX_DIGEST_SIZE];
@@ -516,11 +532,15 @@ int cima_event_check(const struct cima_event *ev)
 					 ev->number, ev->index, ev->offset);
 		return 0;
 	}
-	if (ev->source != CIMA_SOURCE_CIMA || !(ev->flags & EVF_MEASURED))
+	if (!(ev->flags & EVF_MEASURED))
 		return 0;
-	if (ev->data_len == strlen(CIMA_REDACTED_DATA) &&
-	    !memcmp(ev->data, CIMA_REDACTED_DATA, ev->data_len))
+	if (ev->source == CIMA_SOURCE_FIRMWARE || ev->source == CIMA_SOURCE_CCEL) {
+		if (!firmware_digest_is_data_hash(ev->type))
+			return 0;
+	} else if (ev->data_len == strlen(CIMA_REDACTED_DATA) &&
+		   !memcmp(ev->data, CIMA_REDACTED_DATA, ev->data_len)) {
 		return 0;
+	}
 	for (size_t i = 0; i < ev->ndig; i++) {
 		if (!cima__md(ev->alg[i]))
 			continue;
@@ -528,9 +548,9 @@ int cima_event_check(const struct cima_event *ev)
 		if (ret < 0)
 			return ret;
 		if (memcmp(md, ev->dig[i], (size_t)ret))
-			return cima__err(-EBADMSG, "event %zu (cima, index %u, offset %zu): %s digest does not match the event data",
-					 ev->number, ev->index, ev->offset,
-					 cima_alg_name(ev->alg[i]));
+			return cima__err(-EBADMSG, "event %zu (%s, index %u, offset %zu): %s digest does not match the event data",
+					 ev->number, cima_source_name(ev->source),
+					 ev->index, ev->offset, cima_alg_name(ev->alg[i]));
 	}
 	return 0;
 }
