@@ -516,6 +516,31 @@ static bool firmware_digest_is_data_hash(uint32_t type)
 	return false;
 }
 
+/*
+ * cima records: a bank the kernel could not compute carries another bank's
+ * hash of the data, truncated or zero-padded (include/uapi/cima.h).
+ */
+static bool other_bank_digest(const struct cima_event *ev, size_t i)
+{
+	uint8_t md[CIMA_MAX_DIGEST_SIZE], want[CIMA_MAX_DIGEST_SIZE];
+	size_t size = ev->dlen[i];
+
+	for (size_t j = 0; j < ev->ndig; j++) {
+		int n;
+
+		if (j == i || !cima__md(ev->alg[j]))
+			continue;
+		n = cima__hash(ev->alg[j], ev->data, ev->data_len, md);
+		if (n < 0)
+			continue;
+		memset(want, 0, sizeof(want));
+		memcpy(want, md, (size_t)n < size ? (size_t)n : size);
+		if (!memcmp(want, ev->dig[i], size))
+			return true;
+	}
+	return false;
+}
+
 int cima_event_check(const struct cima_event *ev)
 {
 	uint8_t md[CIMA_MAX_DIGEST_SIZE];
@@ -547,7 +572,8 @@ int cima_event_check(const struct cima_event *ev)
 		ret = cima__hash(ev->alg[i], ev->data, ev->data_len, md);
 		if (ret < 0)
 			return ret;
-		if (memcmp(md, ev->dig[i], (size_t)ret))
+		if (memcmp(md, ev->dig[i], (size_t)ret) &&
+		    (ev->source != CIMA_SOURCE_CIMA || !other_bank_digest(ev, i)))
 			return cima__err(-EBADMSG, "event %zu (%s, index %u, offset %zu): %s digest does not match the event data",
 					 ev->number, cima_source_name(ev->source),
 					 ev->index, ev->offset, cima_alg_name(ev->alg[i]));

@@ -22,13 +22,9 @@
 int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len)
 {
 	size_t off = 0;
-	int ret;
 
 	if (len == 0)
 		return cima__err(-ENODATA, "ima: empty log");
-	ret = cima__eventlog_add_bank(log, CIMA_ALG_SHA1);
-	if (ret)
-		return ret;
 	while (off < len) {
 		struct cima_event *ev;
 		size_t p = off;

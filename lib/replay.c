@@ -134,7 +134,7 @@ static bool container_event(const struct cima_event *ev, const char *id)
 }
 
 static int replay_event(struct cima_replay *r, const struct cima_eventlog *log,
-			const struct cima_event *ev)
+			const struct cima_event *ev, bool sha1_padded)
 {
 	uint8_t md[CIMA_MAX_DIGEST_SIZE];
 
@@ -148,7 +148,8 @@ static int replay_event(struct cima_replay *r, const struct cima_eventlog *log,
 		if (ev->source == CIMA_SOURCE_IMA) {
 			if (ev->flags & EVF_VIOLATION) {
 				memset(md, 0xff, sizeof(md));
-			} else if (alg == CIMA_ALG_SHA1) {
+			} else if (alg == CIMA_ALG_SHA1 || sha1_padded) {
+				memset(md, 0, sizeof(md));
 				memcpy(md, ev->dig[0], IMA_DIGEST_SIZE);
 			} else {
 				ret = cima__ima_template_hash(ev, alg, md);
@@ -262,7 +263,7 @@ struct cima_replay *cima_replay_eventlog(const struct cima_eventlog *log,
 		if (o.container && (ev->source != CIMA_SOURCE_CIMA ||
 				    !container_event(ev, o.container)))
 			continue;
-		ret = replay_event(r, log, ev);
+		ret = replay_event(r, log, ev, o.ima_sha1_padded);
 		if (ret)
 			goto fail;
 	}
@@ -450,7 +451,7 @@ struct mismatch {
 	uint8_t expected[CIMA_MAX_DIGEST_SIZE];
 	bool equal;
 	bool unavailable;
-	char where[32];
+	char where[48];
 };
 
 struct cima_verify_result {
@@ -557,7 +558,7 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 	struct cima_verify_opts o = { 0 };
 	struct cima_reg_file rf = { 0 };
 	struct cima_verify_result *res;
-	struct cima_replay *r;
+	struct cima_replay *r = NULL, *padded = NULL;
 	bool have_rf = false;
 	char first[256] = "";
 	int ret = 0;
@@ -575,6 +576,15 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 	if (!r) {
 		ret = -errno;
 		goto out;
+	}
+	if (log->sources & (1u << CIMA_SOURCE_IMA)) {
+		CIMA_OPTS(cima_replay_opts, po, .ima_sha1_padded = true);
+
+		padded = cima_replay_eventlog(log, &po);
+		if (!padded) {
+			ret = -errno;
+			goto out;
+		}
 	}
 	res->items = calloc(r->n ? r->n : 1, sizeof(*res->items));
 	if (!res->items) {
@@ -619,6 +629,18 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 		memmove(m->expected, v, len);
 		res->compared++;
 		m->equal = !memcmp(m->expected, m->replayed, len);
+		if (!m->equal && padded) {
+			const uint8_t *pv = cima_replay_value(padded, g->index, g->alg, NULL);
+
+			if (pv && !memcmp(m->expected, pv, len)) {
+				m->equal = true;
+				memcpy(m->replayed, pv, len);
+				char w[sizeof(m->where)];
+
+				memcpy(w, m->where, sizeof(w));
+				snprintf(m->where, sizeof(m->where), "%.15s, IMA sha1-padded", w);
+			}
+		}
 		if (!m->equal) {
 			res->mismatches++;
 			if (!*first)
@@ -650,6 +672,7 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 		ret = cima__err(-ENODATA, "no replayed register has a live or expected value to compare with");
 out:
 	cima_replay_free(r);
+	cima_replay_free(padded);
 	cima_replay_free(rf.values);
 	if (resp && (ret == 0 || ret == -EBADMSG))
 		*resp = res;

@@ -140,7 +140,10 @@ CIMA_API bool cima_event_is_measured(const struct cima_event *ev);
 /*
  * Check the recorded digests against the event data where the format
  * makes them computable (IMA template digest; cima events that are not
- * redacted).  0 when consistent or not checkable, -EBADMSG naming the
+ * redacted; firmware EV_SEPARATOR, EV_ACTION, EV_EFI_ACTION and
+ * EV_EFI_VARIABLE_DRIVER_CONFIG).  A cima digest may also be the record's
+ * other bank's hash of the data truncated or zero-padded to its size, as
+ * the module writes for a bank its kernel cannot compute.  0 when consistent or not checkable, -EBADMSG naming the
  * event, its index and the bank when a digest does not match.
  */
 CIMA_API int cima_event_check(const struct cima_event *ev);
@@ -156,6 +159,13 @@ struct cima_replay_opts {
 	size_t nbanks;
 	const char *container;	/* only this container's own cima events
 				 * (its virtual register) */
+	/*
+	 * IMA events extend the SHA-1 template digest zero-padded in every
+	 * bank but SHA-1, as the kernel does for a bank whose hash it could
+	 * not allocate when IMA started (for example sha384 when
+	 * sha512_generic is a module that was not loaded yet).
+	 */
+	bool ima_sha1_padded;
 };
 
 /*
@@ -201,8 +211,11 @@ struct cima_verify_result;
 /*
  * Replay @log and compare every (index, bank) value with the expected one
  * (given, or read live: the cima module's register file for its index and
- * backend sim, the TPM's sysfs PCRs otherwise).  Also checks every event's
- * digests against its data (cima_event_check).
+ * backend sim, the TPM's sysfs PCRs otherwise).  A value that differs is
+ * compared again with the replay in which IMA extended zero-padded SHA-1
+ * digests (see cima_replay_opts.ima_sha1_padded), the other way the kernel
+ * extends IMA's banks.  Also checks every event's digests against its data
+ * (cima_event_check).
  *
  * Returns 0 when everything compared equal, -EBADMSG when something differs
  * (details in *res and cima_strerror_last()), -ENODATA when no value could

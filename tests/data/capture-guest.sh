@@ -38,10 +38,7 @@ cp /tmp/cima1.bin "$out/cima.bin"
 cp /tmp/pcrread.yaml "$out/pcrread.yaml"
 cp /sys/kernel/security/tpm0/binary_bios_measurements "$out/firmware.bin"
 cp /sys/kernel/security/cima/register "$out/cima-register.txt"
-# tpm2_pcrread prints "  sha256:" then "    0 : 0x<HEX>" lines.
-awk '/^  [a-z0-9]+:$/ { alg = $1; sub(":", "", alg); next }
-     /^    [0-9]+ *: 0x/ { hex = tolower($3); sub("^0x", "", hex); print $1, alg, hex }' \
-	/tmp/pcrread.yaml > "$out/pcrs.txt"
+"$top/tests/data/pcrread2txt.sh" < /tmp/pcrread.yaml > "$out/pcrs.txt"
 {
 	echo "kernel $(uname -r)"
 	echo "cmdline $(cat /proc/cmdline)"

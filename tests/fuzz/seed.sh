@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build the seed corpus of fuzz target $1 in $2 from real logs: the shared
+# published test data and the logs captured from our VM (tests/data/).
+# fuzz_tcg inputs carry one leading byte choosing the source (0 firmware,
+# 1 ccel, 2 cima).
+target=$1 dir=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+td=${CIMA_TESTDATA:-$top/../shared/testdata}
+mkdir -p "$dir"
+add() { # prefix-byte-or-empty file
+	[ -f "$2" ] || return 0
+	name=$dir/seed-$(basename "$(dirname "$2")")-$(basename "$2")
+	if [ -n "$1" ]; then
+		{ printf "\\$1"; head -c 65536 "$2"; } > "$name"
+	else
+		head -c 65536 "$2" > "$name"
+	fi
+}
+case $target in
+fuzz_tcg)
+	for f in "$td"/tpm2-tools/*.bin "$td"/go-tpm-tools/*.bin "$td"/keylime/*bogus \
+		 "$top"/tests/data/vm-*/firmware.bin; do add 000 "$f"; done
+	add 001 "$td/go-eventlog/cos-113-intel-tdx.bin"
+	for f in "$top"/tests/data/vm-*/cima.bin; do add 002 "$f"; done
+	;;
+fuzz_ima)
+	for f in "$td"/ibmtss/*.log "$top"/tests/data/vm-*/ima.bin; do add "" "$f"; done
+	;;
+*)
+	# Other targets (added by other parts of the library) bring their own
+	# seeds in tests/fuzz/seeds/<target>/ when they have any.
+	[ -d "$top/tests/fuzz/seeds/$target" ] && cp "$top/tests/fuzz/seeds/$target"/* "$dir"/ 2>/dev/null
+	;;
+esac
+exit 0
