@@ -19,10 +19,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 fs=/sys/kernel/security/cima
 runtimes="runc crun"
-tap_plan 11
+tap_plan 13
 
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
-	for i in $(seq 11); do tap_skip "oci test $i" "cima.ko not loaded or not root"; done
+	for i in $(seq 13); do tap_skip "oci test $i" "cima.ko not loaded or not root"; done
 	tap_done
 fi
 
@@ -30,7 +30,7 @@ work=$(mktemp -d /tmp/cima-oci.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bundle"
 if ! cima_busybox_rootfs "$work/bundle/rootfs"; then
-	for i in $(seq 11); do tap_fail "oci test $i" "cannot build the busybox rootfs"; done
+	for i in $(seq 13); do tap_fail "oci test $i" "cannot build the busybox rootfs"; done
 	tap_done
 fi
 
@@ -57,7 +57,7 @@ line_of() {
 
 for rt in $runtimes; do
 	if ! command -v $rt >/dev/null 2>&1; then
-		for t in "runs" "self view" "start" "exec digest" "stop"; do
+		for t in "runs" "self view" "start" "exec digest" "stop" "exec paths"; do
 			tap_skip "$rt: $t" "$rt is not installed"
 		done
 		continue
@@ -101,6 +101,17 @@ for rt in $runtimes; do
 	else
 		tap_fail "$rt: stop logged last, container directory gone" \
 			"stop at line $p, exec at $e" "$(ls $fs/containers)"
+	fi
+	# An exec path names a file.  (runc 1.1 runs "runc init" from a
+	# detached bind mount of its own binary; d_path() of that is "/".)
+	badpaths=$(grep " cima/1 exec id=$id " $log | sed -n 's/.* path=\([^ ]*\)$/\1/p' |
+		grep -E '^$|/$' | sort -u | tr '\n' ' ')
+	if [ -z "$badpaths" ]; then
+		tap_ok "$rt: every exec path names a file"
+	else
+		tap_fail "$rt: every exec path names a file" "exec events with path: $badpaths" \
+			"$(grep " cima/1 exec id=$id " $log | grep -E ' path=(.*/)?$' | sed 's/.* cima/cima/')" \
+			"sha256sum of $rt: $(sha256sum "$(command -v $rt)")"
 	fi
 	tap_diag "$rt events: $(grep " id=$id " $log | sed 's/.* cima\/1 \([a-z]*\) .*path=\([^ ]*\).*/\1 \2/; s/.* cima\/1 \([a-z]*\) .*/\1/' | tr '\n' ',')"
 done
