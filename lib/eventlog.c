@@ -54,6 +54,9 @@ void cima_eventlog_free(struct cima_eventlog *log)
 	for (size_t i = 0; i < log->nbufs; i++)
 		free(log->bufs[i]);
 	free(log->bufs);
+	for (size_t i = 0; i < log->nnames; i++)
+		free(log->names[i]);
+	free(log->names);
 	free(log->ev);
 	free(log);
 }
@@ -78,6 +81,25 @@ struct cima_event *cima__eventlog_add(struct cima_eventlog *log)
 	memset(ev, 0, sizeof(*ev));
 	ev->number = log->n++;
 	return ev;
+}
+
+const char *cima__eventlog_intern(struct cima_eventlog *log, const uint8_t *name,
+				  size_t len)
+{
+	char **tmp, *copy;
+
+	for (size_t i = 0; i < log->nnames; i++)
+		if (strlen(log->names[i]) == len && !memcmp(log->names[i], name, len))
+			return log->names[i];
+	tmp = realloc(log->names, (log->nnames + 1) * sizeof(*tmp));
+	if (!tmp)
+		return NULL;
+	log->names = tmp;
+	copy = strndup((const char *)name, len);
+	if (!copy)
+		return NULL;
+	log->names[log->nnames++] = copy;
+	return copy;
 }
 
 int cima__eventlog_add_bank(struct cima_eventlog *log, uint16_t alg)
@@ -218,6 +240,19 @@ int cima_eventlog_append(struct cima_eventlog *log, struct cima_eventlog *other)
 		if (ret)
 			goto out;
 		other->bufs[i] = NULL;
+	}
+	/* Template names: the events point at them; move them over. */
+	if (other->nnames) {
+		char **tmp = realloc(log->names, (log->nnames + other->nnames) * sizeof(*tmp));
+
+		if (!tmp) {
+			ret = cima__err(-ENOMEM, "out of memory");
+			goto out;
+		}
+		log->names = tmp;
+		memcpy(log->names + log->nnames, other->names, other->nnames * sizeof(*tmp));
+		log->nnames += other->nnames;
+		other->nnames = 0;
 	}
 	base = log->n;
 	for (size_t i = 0; i < other->n; i++) {

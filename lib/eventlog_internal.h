@@ -33,7 +33,7 @@ struct cima_event {
 	uint32_t data_len;
 	size_t number;
 	size_t offset;
-	char tmpl[IMA_TEMPLATE_NAME_MAX + 1];
+	const char *tmpl;	/* IMA: interned in the log's names */
 };
 
 struct cima_eventlog {
@@ -46,10 +46,15 @@ struct cima_eventlog {
 	int locality;		/* StartupLocality, -1 when none */
 	bool cc;		/* indexes are CC MR indexes */
 	unsigned int sources;	/* bit per enum cima_source present */
+	char **names;		/* IMA template names, each once */
+	size_t nnames;
 };
 
 /* Append a zeroed event; NULL on ENOMEM (message set). */
 struct cima_event *cima__eventlog_add(struct cima_eventlog *log);
+/* The log's copy of IMA template name @name (@len bytes), NULL on ENOMEM. */
+const char *cima__eventlog_intern(struct cima_eventlog *log, const uint8_t *name,
+				  size_t len);
 /* Record @alg in the log's bank list; 0 or -errno. */
 int cima__eventlog_add_bank(struct cima_eventlog *log, uint16_t alg);
 

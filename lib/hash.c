@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -40,30 +41,70 @@ const struct evp_md_st *cima__md(uint16_t alg)
 	return NULL;
 }
 
-/* One context per thread, reused: EVP_MD_CTX_new per extend is costly. */
-static __thread EVP_MD_CTX *tls_ctx;
+/*
+ * Contexts per thread and algorithm, initialised once: re-initialising with
+ * a NULL type reuses the digest without fetching it again, which matters
+ * when replaying a long log (two tiny hashes per event and bank).
+ */
+static __thread EVP_MD_CTX *tls_ctx[ARRAY_SIZE(md_names)];
+static pthread_key_t ctx_key;
+static pthread_once_t ctx_key_once = PTHREAD_ONCE_INIT;
 
-static EVP_MD_CTX *get_ctx(void)
+static void free_ctxs(void *unused)
 {
-	if (!tls_ctx)
-		tls_ctx = EVP_MD_CTX_new();
-	return tls_ctx;
+	(void)unused;
+	for (size_t i = 0; i < ARRAY_SIZE(md_names); i++) {
+		EVP_MD_CTX_free(tls_ctx[i]);
+		tls_ctx[i] = NULL;
+	}
+}
+
+static void make_ctx_key(void)
+{
+	pthread_key_create(&ctx_key, free_ctxs);
+}
+
+/* A ready context for @alg, or NULL (message set). */
+static EVP_MD_CTX *ctx_for(uint16_t alg)
+{
+	const EVP_MD *md = cima__md(alg);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(md_names); i++)
+		if (md_names[i].alg == alg)
+			break;
+	if (!md || i == ARRAY_SIZE(md_names)) {
+		cima__err(-EOPNOTSUPP, "hash algorithm 0x%04x is not available", alg);
+		return NULL;
+	}
+	if (!tls_ctx[i]) {
+		pthread_once(&ctx_key_once, make_ctx_key);
+		tls_ctx[i] = EVP_MD_CTX_new();
+		if (!tls_ctx[i] || !EVP_DigestInit_ex(tls_ctx[i], md, NULL)) {
+			EVP_MD_CTX_free(tls_ctx[i]);
+			tls_ctx[i] = NULL;
+			cima__err(-ENOMEM, "cannot set up a %s context", md_names[i].name);
+			return NULL;
+		}
+		pthread_setspecific(ctx_key, tls_ctx);	/* frees them at thread exit */
+		return tls_ctx[i];
+	}
+	if (!EVP_DigestInit_ex(tls_ctx[i], NULL, NULL)) {
+		cima__err(-EIO, "cannot reset a %s context", md_names[i].name);
+		return NULL;
+	}
+	return tls_ctx[i];
 }
 
 static int hash2(uint16_t alg, const void *a, size_t alen, const void *b,
 		 size_t blen, uint8_t *out)
 {
-	const EVP_MD *md = cima__md(alg);
-	EVP_MD_CTX *ctx = get_ctx();
+	EVP_MD_CTX *ctx = ctx_for(alg);
 	unsigned int n = 0;
 
-	if (!md)
-		return cima__err(-EOPNOTSUPP, "hash algorithm 0x%04x is not available",
-				 alg);
 	if (!ctx)
-		return cima__err(-ENOMEM, "out of memory for a hash context");
-	if (!EVP_DigestInit_ex(ctx, md, NULL) ||
-	    !EVP_DigestUpdate(ctx, a, alen) ||
+		return -EOPNOTSUPP;
+	if (!EVP_DigestUpdate(ctx, a, alen) ||
 	    (blen && !EVP_DigestUpdate(ctx, b, blen)) ||
 	    !EVP_DigestFinal_ex(ctx, out, &n))
 		return cima__err(-EIO, "hashing with %s failed",
@@ -83,7 +124,12 @@ int cima__extend(uint16_t alg, uint8_t *reg, const uint8_t *digest)
 
 	if (!n)
 		return cima__err(-EOPNOTSUPP, "unknown hash algorithm 0x%04x", alg);
-	ret = hash2(alg, reg, n, digest, n, reg);
+	uint8_t in[2 * CIMA_MAX_DIGEST_SIZE];
+
+	/* One update over reg || digest. */
+	memcpy(in, reg, n);
+	memcpy(in + n, digest, n);
+	ret = hash2(alg, in, 2 * n, NULL, 0, reg);
 	return ret < 0 ? ret : 0;
 }
 
@@ -130,6 +176,7 @@ int cima__unhex(const char *hex, size_t hexlen, uint8_t *out, size_t len)
 int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
 {
 	size_t cap = 65536, len = 0;
+	struct stat st;
 	uint8_t *buf, *tmp;
 	int fd, err;
 
@@ -138,6 +185,10 @@ int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
 		err = -errno;
 		return cima__err(err, "%s: %s", path, strerror(-err));
 	}
+	/* Regular files: read in one go; sysfs/securityfs report size 0. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 1;
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);

@@ -54,11 +54,12 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len)
 		ev->flags = EVF_MEASURED;
 		if (!memcmp(ev->dig[0], zero, IMA_DIGEST_SIZE))
 			ev->flags |= EVF_VIOLATION;
-		memcpy(ev->tmpl, buf + p + 28, nlen);
-		ev->tmpl[nlen] = '\0';
-		if (memchr(ev->tmpl, '\0', nlen))
+		if (memchr(buf + p + 28, '\0', nlen))
 			return cima__err(-EBADMSG, "ima: offset %zu: NUL byte in template name",
 					 p + 28);
+		ev->tmpl = cima__eventlog_intern(log, buf + p + 28, nlen);
+		if (!ev->tmpl)
+			return cima__err(-ENOMEM, "out of memory");
 		p += 28 + nlen;
 		if (!strcmp(ev->tmpl, "ima")) {
 			if (len - p < IMA_DIGEST_SIZE + 4)

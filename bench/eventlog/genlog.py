@@ -15,7 +15,7 @@ parts = []
 spec = (b"Spec ID Event03\0" + struct.pack("<IBBBBI", 0, 0, 2, 0, 2, 2) +
         struct.pack("<HHHH", 0x000B, 32, 0x000C, 48) + b"\0")
 parts.append(struct.pack("<II20sI", 0, 3, b"\0" * 20, len(spec)) + spec)
-types = (0x80000007, 0x80000001, 0x0D, 0x06, 0x04)
+types = (0x80000007, 0x05, 0x0D)  # types tpm2_eventlog prints as text
 for i in range(n):
     data = b"bench event %d %s" % (i, b"x" * (i % 97))
     parts.append(struct.pack("<III", i % 16, types[i % len(types)], 2) +

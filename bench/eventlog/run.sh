@@ -24,9 +24,10 @@ log=$b/agile-$events.bin
 ours=$("$b/bench_replay" "$log" 5)
 ours_s=$(echo "$ours" | awk '{print $4}')
 n=$(echo "$ours" | awk '{print $2}')
+replay_s=$(echo "$ours" | awk '{print $6}')
 
 t0=$(date +%s.%N)
-tpm2_eventlog "$log" > /dev/null
+tpm2_eventlog "$log" > /dev/null 2>&1
 t1=$(date +%s.%N)
 theirs_s=$(echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}')
 
@@ -40,6 +41,7 @@ over=$(echo "$ours_s $limit_s" | awk '{printf "%.2f", $1 / $2}')
 echo "# eventlog: $n events (incl. header), 2 banks, $(wc -c < "$log") bytes"
 echo "# libcima parse+replay:   ${ours_s} s"
 echo "# tpm2_eventlog:          ${theirs_s} s  (ratio ${ratio}x)"
+echo "# libcima replay alone:   ${replay_s} s  ($(echo "$replay_s $limit_s" | awk '{printf "%.2f", $1 / $2}')x the hashing limit)"
 echo "# hashing limit (openssl speed: sha256 ${ops256} ops/s @64 B, sha384 ${ops384} ops/s @96 B): ${limit_s} s  (libcima at ${over}x the limit)"
 echo "1..2"
 echo "$ratio" | awk '{exit !($1 >= 10)}' && echo "ok 1 - at least 10x faster than tpm2_eventlog (${ratio}x)" ||
