@@ -58,6 +58,10 @@ tampered() {
 		nok "tampered $src ($mode): untampered copy does not verify"
 		return
 	fi
+	if [ "$mode" = drop ] && [ "$("$cima" eventlog -s "$src" -f "$tmp/$src.bin" -F json | grep -c '^{"number"')" -lt 2 ]; then
+		skip "tampered $src ($mode)" "only one event (boot with ima_policy=tcb for more)"
+		return
+	fi
 	index=$(python3 "$here/tamper.py" "$cima" "$src" "$mode" "$tmp/$src.bin" "$tmp/bad.bin") || {
 		nok "tampered $src ($mode): could not tamper"; return; }
 	"$cima" verify -s "$src" -f "$tmp/bad.bin" > "$tmp/out" 2>&1
