@@ -4,9 +4,10 @@
  * in parallel, all live at once, each exec'ing three distinct programs (one
  * of them twice): every start, exec and stop is in the log exactly once,
  * the count grows by exactly 5 N, nothing is a violation, and the log still
- * replays to the register.
+ * replays to the register.  Meanwhile a reader reads the global log again
+ * and again: each read parses whole and extends the previous one.
  */
-#include <sys/prctl.h>
+#include <signal.h>
 #include "kmod_util.h"
 
 #define PROGS 3
@@ -39,6 +40,52 @@ static int worker(const char *id, int ready, int go)
 	return 0;
 }
 
+static volatile sig_atomic_t reader_stop;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	reader_stop = 1;
+}
+
+/*
+ * Read the global log over and over while it grows: every read must parse
+ * whole (no torn record) and begin with the bytes of the previous read
+ * (append-only, consistent prefix).  Exit status: 0 ok, 1 torn, 2 not a
+ * prefix, 3 read error.  Prints how many reads it did.
+ */
+static int reader(void)
+{
+	char *prev = NULL, *cur;
+	size_t plen = 0, clen, reads = 0;
+	const char *why;
+	struct tlog l;
+
+	signal(SIGUSR1, on_usr1);
+	while (!reader_stop) {
+		if (read_all(FS "/binary_runtime_measurements", &cur, &clen))
+			return 3;
+		if (tlog_parse_buf(&l, cur, clen, &why)) {
+			printf("# reader: read %zu torn: %s (%zu bytes)\n", reads, why, clen);
+			return 1;
+		}
+		if (clen < plen || memcmp(prev, cur, plen)) {
+			printf("# reader: read %zu (%zu bytes) does not extend the previous (%zu bytes)\n",
+			       reads, clen, plen);
+			return 2;
+		}
+		free(prev);
+		l.raw = NULL;	/* keep the bytes as prev */
+		tlog_free(&l);
+		prev = cur;
+		plen = clen;
+		reads++;
+	}
+	printf("# reader: %zu consistent reads while containers ran\n", reads);
+	free(prev);
+	return 0;
+}
+
 struct per {
 	int start, stop, exec[PROGS], other, seen;
 	size_t first, last;
@@ -59,7 +106,8 @@ TEST(parallel_containers_all_logged)
 	struct dirent *de;
 	DIR *d;
 	size_t r;
-	pid_t *pids;
+	pid_t *pids, reader_pid;
+	int rstatus;
 
 	REQUIRE_MODULE();
 	ASSERT_GT(n, 0);
@@ -111,6 +159,13 @@ TEST(parallel_containers_all_logged)
 				live++;
 	closedir(d);
 	EXPECT_EQ(n, live);
+	signal(SIGUSR1, on_usr1);	/* before fork: no early-signal race */
+	reader_pid = fork();
+	ASSERT_GE(reader_pid, 0);
+	if (reader_pid == 0) {
+		fflush(stdout);
+		_exit(reader());
+	}
 	close(go[1]);	/* go */
 	for (i = 0; i < n; i++) {
 		int status;
@@ -122,6 +177,9 @@ TEST(parallel_containers_all_logged)
 		}
 	}
 	EXPECT_EQ(0, failed);
+	kill(reader_pid, SIGUSR1);
+	ASSERT_EQ(reader_pid, waitpid(reader_pid, &rstatus, 0));
+	EXPECT_TRUE(WIFEXITED(rstatus) && WEXITSTATUS(rstatus) == 0);
 
 	c1 = read_long(FS "/runtime_measurements_count");
 	EXPECT_EQ(c0 + 5L * n, c1);
