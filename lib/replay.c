@@ -560,6 +560,7 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 	struct cima_verify_result *res;
 	struct cima_replay *r = NULL, *padded = NULL;
 	bool have_rf = false;
+	int tdx = -1;
 	char first[256] = "";
 	int ret = 0;
 
@@ -612,7 +613,20 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 		} else if (have_rf && !strcmp(rf.backend, "sim") && g->index == rf.index) {
 			v = cima_replay_value(rf.values, g->index, g->alg, &len);
 			snprintf(m->where, sizeof(m->where), "cima register");
-		} else if (!log->cc) {
+		} else if (log->cc) {
+			/* CC log: RTMRs / MRTD from the platform (TDX only). */
+			if (tdx < 0)
+				tdx = cima_detect_platform(NULL) == CIMA_PLATFORM_TDX;
+			if (tdx) {
+				int n = cima_get_cc_measurement((int)g->index, g->alg,
+								m->expected, NULL);
+				if (n > 0) {
+					v = m->expected;
+					len = (size_t)n;
+				}
+			}
+			snprintf(m->where, sizeof(m->where), "tdx register");
+		} else {
 			int n = cima_read_tpm_pcr(o.tpm_sysfs, g->index, g->alg,
 						  m->expected, sizeof(m->expected));
 			if (n > 0) {

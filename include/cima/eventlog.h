@@ -211,7 +211,8 @@ struct cima_verify_result;
 /*
  * Replay @log and compare every (index, bank) value with the expected one
  * (given, or read live: the cima module's register file for its index and
- * backend sim, the TPM's sysfs PCRs otherwise).  A value that differs is
+ * backend sim, the TPM's sysfs PCRs, or for a CC log on TDX the MRTD and
+ * RTMRs through cima_get_cc_measurement()).  A value that differs is
  * compared again with the replay in which IMA extended zero-padded SHA-1
  * digests (see cima_replay_opts.ima_sha1_padded), the other way the kernel
  * extends IMA's banks.  Also checks every event's digests against its data
