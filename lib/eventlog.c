@@ -125,7 +125,8 @@ static int take_buffer(struct cima_eventlog *log, uint8_t *buf)
 }
 
 /* Parse @buf (ownership passes to the log, even on failure). */
-static struct cima_eventlog *parse_owned(uint8_t *buf, size_t len, int source)
+static struct cima_eventlog *parse_owned(uint8_t *buf, size_t len, int source,
+					 uint16_t ima_alg)
 {
 	struct cima_eventlog *log = eventlog_new();
 	int ret;
@@ -146,7 +147,7 @@ static struct cima_eventlog *parse_owned(uint8_t *buf, size_t len, int source)
 		ret = cima__tcg_parse(log, buf, len, source);
 		break;
 	case CIMA_SOURCE_IMA:
-		ret = cima__ima_parse(log, buf, len);
+		ret = cima__ima_parse(log, buf, len, ima_alg ? ima_alg : CIMA_ALG_SHA1);
 		break;
 	default:
 		ret = cima__err(-EINVAL, "cannot parse source %d from bytes", source);
@@ -179,10 +180,25 @@ struct cima_eventlog *cima_eventlog_parse(const void *buf, size_t len, int sourc
 	}
 	if (len)
 		memcpy(copy, buf, len);
-	return parse_owned(copy, len, source);
+	return parse_owned(copy, len, source, 0);
 }
 
-static struct cima_eventlog *open_file(const char *path, int source)
+/* IMA's per-bank lists are named binary_runtime_measurements_<alg>. */
+static uint16_t ima_alg_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/'), *us;
+	int alg;
+
+	base = base ? base + 1 : path;
+	us = strrchr(base, '_');
+	if (!us || strncmp(base, "binary_runtime_measurements_", 28))
+		return 0;
+	alg = cima_alg_from_name(us + 1);
+	return alg > 0 ? (uint16_t)alg : 0;
+}
+
+static struct cima_eventlog *open_file(const char *path, int source,
+				       uint16_t ima_alg)
 {
 	struct cima_eventlog *log;
 	const char *msg;
@@ -195,7 +211,9 @@ static struct cima_eventlog *open_file(const char *path, int source)
 		errno = -ret;
 		return NULL;
 	}
-	log = parse_owned(buf, len, source);
+	if (source == CIMA_SOURCE_IMA && !ima_alg)
+		ima_alg = ima_alg_from_path(path);
+	log = parse_owned(buf, len, source, ima_alg);
 	if (!log) {
 		/* Prefix the parser's message with the file name. */
 		char tmp[512];
@@ -342,7 +360,7 @@ static struct cima_eventlog *open_all(void)
 		if (order[i] == CIMA_SOURCE_CCEL && log &&
 		    (log->sources & (1u << CIMA_SOURCE_FIRMWARE)))
 			continue;
-		one = open_file(path, order[i]);
+		one = open_file(path, order[i], 0);
 		if (!one) {
 			int err = errno;
 
@@ -425,7 +443,7 @@ struct cima_eventlog *cima_eventlog_open(const struct cima_eventlog_opts *opts)
 				 CIMA_DIR_CONTAINERS, o.container, CIMA_CFILE_BINARY_LOG);
 			path = cpath;
 		}
-		log = open_file(path, o.source);
+		log = open_file(path, o.source, o.ima_alg);
 	}
 	if (!log)
 		return NULL;
@@ -584,10 +602,10 @@ int cima_event_check(const struct cima_event *ev)
 	if (ev->source == CIMA_SOURCE_IMA) {
 		if (ev->flags & EVF_VIOLATION)
 			return 0;
-		ret = cima__ima_template_hash(ev, CIMA_ALG_SHA1, md);
+		ret = cima__ima_template_hash(ev, ev->alg[0], md);
 		if (ret < 0)
 			return ret;
-		if (memcmp(md, ev->dig[0], IMA_DIGEST_SIZE))
+		if (memcmp(md, ev->dig[0], ev->dlen[0]))
 			return cima__err(-EBADMSG, "event %zu (ima, index %u, offset %zu): template digest does not match the template data",
 					 ev->number, ev->index, ev->offset);
 		return 0;

@@ -61,7 +61,8 @@ int cima__eventlog_add_bank(struct cima_eventlog *log, uint16_t alg);
 /* Parsers: append the events of one source's bytes (kept by the caller). */
 int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		    int source);
-int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len);
+int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
+		    uint16_t alg);
 /* Hash an IMA event's template data with @alg as the kernel does. */
 int cima__ima_template_hash(const struct cima_event *ev, uint16_t alg,
 			    uint8_t *out);

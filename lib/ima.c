@@ -3,6 +3,8 @@
  * IMA binary_runtime_measurements (security/integrity/ima/ima_fs.c):
  *
  *   u32 pcr; u8 template_digest[20]; u32 name_len; char name[name_len];
+ *   (the per-bank lists of kernels >= 6.10, binary_runtime_measurements_<alg>,
+ *   carry that bank's template digest size instead of 20)
  *   then for every template but 'ima':  u32 data_len; u8 data[data_len]
  *        (data = fields, each u32 len + bytes)
  *   and for 'ima':  u8 digest[20]; u32 len; char filename[len]
@@ -19,9 +21,14 @@
 /* No sane IMA record is larger; refuse before trusting a length. */
 #define IMA_TEMPLATE_DATA_MAX	(16u << 20)
 
-int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len)
+int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
+		    uint16_t alg)
 {
-	size_t off = 0;
+	size_t off = 0, dsize = cima_alg_digest_size(alg), hdr = 4 + dsize + 4;
+	uint8_t zero[CIMA_MAX_DIGEST_SIZE] = { 0 };
+
+	if (!dsize)
+		return cima__err(-EINVAL, "ima: unknown template digest algorithm 0x%04x", alg);
 
 	if (len == 0)
 		return cima__err(-ENODATA, "ima: empty log");
@@ -29,18 +36,17 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len)
 		struct cima_event *ev;
 		size_t p = off;
 		uint32_t nlen, dlen;
-		static const uint8_t zero[IMA_DIGEST_SIZE];
 
-		if (len - p < 4 + IMA_DIGEST_SIZE + 4)
-			return cima__err(-EBADMSG, "ima: offset %zu: truncated record header (%zu of 28 bytes)",
-					 off, len - p);
-		nlen = get_le32(buf + p + 24);
+		if (len - p < hdr)
+			return cima__err(-EBADMSG, "ima: offset %zu: truncated record header (%zu of %zu bytes)",
+					 off, len - p, hdr);
+		nlen = get_le32(buf + p + hdr - 4);
 		if (nlen == 0 || nlen > IMA_TEMPLATE_NAME_MAX)
 			return cima__err(-EBADMSG, "ima: offset %zu: template name length %u (1..%d allowed)",
-					 p + 24, nlen, IMA_TEMPLATE_NAME_MAX);
-		if (len - p - 28 < nlen)
+					 p + hdr - 4, nlen, IMA_TEMPLATE_NAME_MAX);
+		if (len - p - hdr < nlen)
 			return cima__err(-EBADMSG, "ima: offset %zu: template name (%u bytes) overruns the log",
-					 p + 28, nlen);
+					 p + hdr, nlen);
 		ev = cima__eventlog_add(log);
 		if (!ev)
 			return -ENOMEM;
@@ -48,19 +54,19 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len)
 		ev->offset = off;
 		ev->log_index = ev->index = get_le32(buf + p);
 		ev->ndig = 1;
-		ev->alg[0] = CIMA_ALG_SHA1;
+		ev->alg[0] = alg;
 		ev->dig[0] = buf + p + 4;
-		ev->dlen[0] = IMA_DIGEST_SIZE;
+		ev->dlen[0] = (uint8_t)dsize;
 		ev->flags = EVF_MEASURED;
-		if (!memcmp(ev->dig[0], zero, IMA_DIGEST_SIZE))
+		if (!memcmp(ev->dig[0], zero, dsize))
 			ev->flags |= EVF_VIOLATION;
-		if (memchr(buf + p + 28, '\0', nlen))
+		if (memchr(buf + p + hdr, '\0', nlen))
 			return cima__err(-EBADMSG, "ima: offset %zu: NUL byte in template name",
-					 p + 28);
-		ev->tmpl = cima__eventlog_intern(log, buf + p + 28, nlen);
+					 p + hdr);
+		ev->tmpl = cima__eventlog_intern(log, buf + p + hdr, nlen);
 		if (!ev->tmpl)
 			return cima__err(-ENOMEM, "out of memory");
-		p += 28 + nlen;
+		p += hdr + nlen;
 		if (!strcmp(ev->tmpl, "ima")) {
 			if (len - p < IMA_DIGEST_SIZE + 4)
 				return cima__err(-EBADMSG, "ima: offset %zu: truncated 'ima' template data",

@@ -148,9 +148,14 @@ static int replay_event(struct cima_replay *r, const struct cima_eventlog *log,
 		if (ev->source == CIMA_SOURCE_IMA) {
 			if (ev->flags & EVF_VIOLATION) {
 				memset(md, 0xff, sizeof(md));
-			} else if (alg == CIMA_ALG_SHA1 || sha1_padded) {
+			} else if (alg == ev->alg[0]) {
+				memcpy(md, ev->dig[0], ev->dlen[0]);
+			} else if (sha1_padded) {
 				memset(md, 0, sizeof(md));
-				memcpy(md, ev->dig[0], IMA_DIGEST_SIZE);
+				if (ev->alg[0] == CIMA_ALG_SHA1)
+					memcpy(md, ev->dig[0], IMA_DIGEST_SIZE);
+				else if ((ret = cima__ima_template_hash(ev, CIMA_ALG_SHA1, md)) < 0)
+					return ret;
 			} else {
 				ret = cima__ima_template_hash(ev, alg, md);
 				if (ret < 0)

@@ -62,6 +62,11 @@ struct cima_eventlog_opts {
 	const char *container;	/* cima source: this container's view */
 	uint32_t start;		/* first event to keep (0-based) */
 	uint32_t count;		/* events to keep; 0 = all from start */
+	/*
+	 * IMA: algorithm of the list's template digests (0: sha1, or the
+	 * <alg> of a per-bank file binary_runtime_measurements_<alg>).
+	 */
+	uint16_t ima_alg;
 };
 
 /*
