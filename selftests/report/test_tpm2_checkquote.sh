@@ -17,7 +17,7 @@ nok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-echo "1..9"
+echo "1..12"
 why=
 if [ -z "$CIMA_TPM_TCTI" ] && [ ! -c /dev/tpmrm0 ]; then
 	why="no TPM (/dev/tpmrm0)"
@@ -29,7 +29,8 @@ fi
 if [ -n "$why" ]; then
 	for t in quote_verifies report_data_is_sha512 wrong_nonce_fails \
 		 changed_pcr_fails changed_signature_fails library_verify \
-		 bad_base64_rejected oversize_rejected concurrent_20; do
+		 bad_base64_rejected oversize_rejected concurrent_20 \
+		 json_report measurement_equals_sysfs info_names_tpm; do
 		skip "$t" "$why"
 	done
 	exit 0
@@ -96,4 +97,22 @@ while [ $i -lt 20 ]; do
 done
 echo "# concurrent: $good of 20 verified with their own nonce"
 check concurrent_20 "[ $good -eq 20 ]"
+# --json: versioned, and its report data is SHA-512(nonce) from openssl.
+"$cima" report --platform tpm --nonce "$nonce" --json > "$tmp/json" 2>"$tmp/err"
+rd=$(printf '%s' "$nonce" | base64 -d | openssl dgst -sha512 -r | cut -d' ' -f1)
+check json_report "grep -q '\"version\": 1' $tmp/json && grep -q '\"report_data\": \"$rd\"' $tmp/json"
+
+# cima measurement against the kernel's sysfs PCR files.
+if [ -r /sys/class/tpm/tpm0/pcr-sha384/0 ]; then
+	same=0
+	for i in 0 7 10 15 23; do
+		a=$("$cima" measurement --platform tpm --index $i --alg sha384 | cut -d' ' -f3)
+		b=$(tr 'A-F' 'a-f' < /sys/class/tpm/tpm0/pcr-sha384/$i)
+		[ -n "$a" ] && [ "$a" = "$b" ] && same=$((same + 1))
+	done
+	check measurement_equals_sysfs "[ $same -eq 5 ]"
+else
+	skip measurement_equals_sysfs "no /sys/class/tpm/tpm0/pcr-sha384"
+fi
+check info_names_tpm "'$cima' info --platform tpm | grep -q '^banks: sha256 sha384'"
 [ $fails -eq 0 ]

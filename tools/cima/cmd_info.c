@@ -48,6 +48,9 @@ int cmd_info(int argc, char **argv)
 	int c, plat, n, count;
 	FILE *f;
 
+	/* libtss2 logs TPM errors on stderr itself; the library reports them. */
+	if (!cima_verbose)
+		setenv("TSS2_LOG", "all+NONE", 0);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':

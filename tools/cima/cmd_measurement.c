@@ -43,6 +43,9 @@ int cmd_measurement(int argc, char **argv)
 	bool one = false;
 	int c, alg = 0, count, n;
 
+	/* libtss2 logs TPM errors on stderr itself; the library reports them. */
+	if (!cima_verbose)
+		setenv("TSS2_LOG", "all+NONE", 0);
 	while ((c = getopt_long(argc, argv, "i:a:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':

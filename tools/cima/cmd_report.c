@@ -259,6 +259,9 @@ int cmd_report(int argc, char **argv)
 	struct cima_report *r = NULL;
 	int c, alg, ret = CIMA_EXIT_USAGE;
 
+	/* libtss2 logs TPM errors on stderr itself; the library reports them. */
+	if (!cima_verbose)
+		setenv("TSS2_LOG", "all+NONE", 0);
 	while ((c = getopt_long(argc, argv, "n:d:o:jt:sp:a:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
