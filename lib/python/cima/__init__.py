@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Python binding of libcima in the shape of the CC evidence SDK.
+
+    from cima import CimaSdk
+    CimaSdk.inst().get_cc_report(nonce=nonce, data=user_data).dump()
+"""
+from ._lib import CimaError
+from .sdk import CimaSdk, Digest, Event, Measurement, Report, TcgAlgorithm
+
+__all__ = ["CimaSdk", "CimaError", "Digest", "Event", "Measurement", "Report",
+           "TcgAlgorithm"]
+__version__ = "0.1.0"

@@ -1,0 +1,409 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""CimaSdk: the confidential-computing evidence SDK's calls over libcima."""
+import base64
+import binascii
+import ctypes
+import errno
+import hashlib
+import sys
+import threading
+
+from . import _lib as L
+from ._lib import CimaError
+
+EV_NO_ACTION = 0x3
+
+
+class TcgAlgorithm(int):
+    """A TPM_ALG_ID (an int: 0xB sha256, 0xC sha384) that knows its name."""
+
+    @property
+    def alg_id(self):
+        return int(self)
+
+    @property
+    def name(self):
+        n = L.cima_alg_name(int(self))
+        return n.decode() if n else "alg-0x%04x" % int(self)
+
+    @property
+    def digest_size(self):
+        return L.cima_alg_digest_size(int(self))
+
+    def __repr__(self):
+        return "TcgAlgorithm(%s)" % self.name
+
+    def __str__(self):
+        return self.name
+
+
+def _alg_id(alg):
+    """Accept 12, TcgAlgorithm(12), "sha384", "0xc"."""
+    if isinstance(alg, str):
+        v = L.cima_alg_from_name(alg.encode())
+        if v < 0:
+            raise CimaError("unknown hash algorithm %r" % alg, errno.EINVAL)
+        return v
+    if isinstance(alg, bool) or not isinstance(alg, int):
+        raise CimaError("hash algorithm must be an int or a name, not %r" % (alg,),
+                        errno.EINVAL)
+    if not 0 <= alg <= 0xFFFF:
+        raise CimaError("hash algorithm %d out of range" % alg, errno.EINVAL)
+    return alg
+
+
+def _b64_arg(name, value):
+    """The SDK passes nonce and user data base64-encoded (str or bytes)."""
+    if value is None:
+        return b""
+    if isinstance(value, str):
+        try:
+            value = value.encode("ascii")
+        except UnicodeEncodeError:
+            raise CimaError("%s: not base64 (non-ASCII characters)" % name,
+                            errno.EINVAL) from None
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        raise CimaError("%s must be base64 str or bytes, not %s"
+                        % (name, type(value).__name__), errno.EINVAL)
+    try:
+        raw = base64.b64decode(bytes(value), validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise CimaError("%s: not valid base64: %s" % (name, e), errno.EINVAL) from None
+    return raw
+
+
+def _hexdump(data, indent="    "):
+    out = []
+    for off in range(0, len(data), 16):
+        chunk = data[off:off + 16]
+        hx = " ".join("%02x" % b for b in chunk)
+        asc = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        out.append("%s%08x  %-47s  |%s|" % (indent, off, hx, asc))
+    return "\n".join(out)
+
+
+class Measurement:
+    """One measurement register value: .index, .alg (TcgAlgorithm), .hash."""
+
+    def __init__(self, index, alg, value):
+        self.index = index
+        self.alg = TcgAlgorithm(alg)
+        self.hash = bytes(value)
+
+    def dump(self):
+        print("Measurement register %d %s: %s" % (self.index, self.alg.name,
+                                                  self.hash.hex()))
+
+    def __repr__(self):
+        return "Measurement(%d, %s, %s)" % (self.index, self.alg.name, self.hash.hex())
+
+
+class Report:
+    """A signed (or, for a TDREPORT, MACed) report from the platform."""
+
+    def __init__(self, handle, nonce, data):
+        self._h = handle
+        self.nonce = nonce          # decoded bytes
+        self.user_data = data       # decoded bytes
+        self.kind = L.cima_report_kind(handle)
+        kn = L.cima_report_kind_name(self.kind)
+        self.kind_name = kn.decode() if kn else "unknown"
+        src = L.cima_report_source(handle)
+        self.source = src.decode() if src else ""
+        self.report_data = ctypes.string_at(L.cima_report_report_data(handle), 64)
+        n = L.c_size()
+        p = L.cima_report_blob(handle, ctypes.byref(n))
+        self.blob = ctypes.string_at(p, n.value) if p else b""
+
+    def __del__(self):
+        h, self._h = getattr(self, "_h", None), None
+        if h:
+            L.cima_report_free(h)
+
+    def dump_text(self):
+        return L.capture(L.cima_report_dump, self._h)
+
+    def dump(self):
+        """Print the report and its parsed fields."""
+        sys.stdout.write(self.dump_text())
+
+    def to_json(self):
+        return L.capture(L.cima_report_dump_json, self._h)
+
+    def verify(self):
+        """Check the report's signature and report data (TPM quotes)."""
+        ret = L.cima_report_verify(self._h, None)
+        if ret < 0:
+            raise L.last_error("report verify", ret)
+
+
+class Digest:
+    """One digest of an event: .alg (TcgAlgorithm) and .hash (bytes)."""
+
+    def __init__(self, alg, value):
+        self.alg = TcgAlgorithm(alg)
+        self.hash = bytes(value)
+
+    def __repr__(self):
+        return "Digest(%s, %s)" % (self.alg.name, self.hash.hex())
+
+
+class _Log:
+    """Owns one struct cima_eventlog; events keep it alive."""
+
+    def __init__(self, handle):
+        self.h = handle
+        self.count = L.cima_eventlog_count(handle)
+
+    def __del__(self):
+        h, self.h = getattr(self, "h", None), None
+        if h:
+            L.cima_eventlog_free(h)
+
+
+class Event:
+    """One event: .imr_index, .event_type, .digests, .event (data bytes)."""
+
+    def __init__(self, log, pos):
+        self._log = log
+        self._pos = pos
+        ev = L.cima_eventlog_event(log.h, pos)
+        if not ev:
+            raise L.last_error("event %d" % pos, ctypes.get_errno())
+        self._ev = ev
+        self.number = L.cima_event_number(ev)
+        self.imr_index = L.cima_event_index(ev)
+        self.event_type = L.cima_event_type(ev)
+        self.event_type_name = L.cima_event_type_name(self.event_type).decode()
+        self.source = L.cima_source_name(L.cima_event_source(ev)).decode()
+        self.measured = bool(L.cima_event_is_measured(ev))
+        self.digests = []
+        for i in range(L.cima_event_digest_count(ev)):
+            alg = ctypes.c_uint16()
+            n = L.c_size()
+            p = L.cima_event_digest(ev, i, ctypes.byref(alg), ctypes.byref(n))
+            if p:
+                self.digests.append(Digest(alg.value, ctypes.string_at(p, n.value)))
+        n = L.c_size()
+        p = L.cima_event_data(ev, ctypes.byref(n))
+        self.event = ctypes.string_at(p, n.value) if n.value else b""
+
+    def digest(self, alg):
+        """The digest in bank @alg (id or name), or None."""
+        a = _alg_id(alg)
+        for d in self.digests:
+            if d.alg == a:
+                return d.hash
+        return None
+
+    def dump_text(self):
+        return L.capture(L.cima_event_dump, self._ev)
+
+    def dump(self):
+        sys.stdout.write(self.dump_text())
+
+    def __repr__(self):
+        return "Event(#%d %s index=%d %s)" % (self.number, self.source,
+                                            self.imr_index, self.event_type_name)
+
+
+def _events(handle, what):
+    if not handle:
+        raise L.last_error(what, ctypes.get_errno())
+    log = _Log(handle)
+    return [Event(log, i) for i in range(log.count)]
+
+
+def _replay_dict(r, what):
+    if not r:
+        raise L.last_error(what, ctypes.get_errno())
+    try:
+        out = {}
+        for i in range(L.cima_replay_count(r)):
+            idx = ctypes.c_uint32()
+            alg = ctypes.c_uint16()
+            val = L.c_u8p()
+            n = L.c_size()
+            ret = L.cima_replay_entry(r, i, ctypes.byref(idx), ctypes.byref(alg),
+                                      ctypes.byref(val), ctypes.byref(n))
+            if ret < 0:
+                raise L.last_error(what, ret)
+            out.setdefault(idx.value, {})[alg.value] = ctypes.string_at(val, n.value)
+        return out
+    finally:
+        L.cima_replay_free(r)
+
+
+def _replay_subset(events):
+    """Replay events that are not one whole log (a slice, a mix): every
+    measured event extends each of its digests into its register,
+    R = H(R || digest), registers starting at zero (PCR 0 at the
+    StartupLocality when that event is among @events)."""
+    regs = {}
+    for e in events:
+        if not isinstance(e, Event):
+            raise CimaError("replay: %r is not an event from get_cc_eventlog()" % (e,),
+                            errno.EINVAL)
+        if (e.event_type == EV_NO_ACTION and e.imr_index == 0
+                and e.event.startswith(b"StartupLocality\0") and len(e.event) >= 17):
+            for d in e.digests:
+                size = d.alg.digest_size
+                regs.setdefault(0, {})[int(d.alg)] = bytes(size - 1) + e.event[16:17]
+            continue
+        if not e.measured:
+            continue
+        for d in e.digests:
+            try:
+                h = hashlib.new(d.alg.name)
+            except (ValueError, TypeError):
+                raise CimaError("replay: event %d: bank %s cannot be computed"
+                                % (e.number, d.alg.name), errno.EOPNOTSUPP) from None
+            bank = regs.setdefault(e.imr_index, {})
+            cur = bank.get(int(d.alg), bytes(h.digest_size))
+            h.update(cur + d.hash)
+            bank[int(d.alg)] = h.digest()
+    return regs
+
+
+class CimaSdk:
+    """Evidence API of the confidential-computing SDK, backed by libcima.
+
+    Use the shared instance: CimaSdk.inst()."""
+
+    _inst = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def inst(cls):
+        with cls._lock:
+            if cls._inst is None:
+                cls._inst = cls()
+            return cls._inst
+
+    @staticmethod
+    def version():
+        return L.cima_version().decode()
+
+    # --- platform ----------------------------------------------------
+
+    def get_default_algorithm(self):
+        ret = L.cima_get_default_algorithm(None)
+        if ret < 0:
+            raise L.last_error("get_default_algorithm", ret)
+        return TcgAlgorithm(ret)
+
+    def get_measurement_count(self):
+        ret = L.cima_get_measurement_count(None)
+        if ret < 0:
+            raise L.last_error("get_measurement_count", ret)
+        return ret
+
+    def get_algorithms(self):
+        buf = (ctypes.c_uint16 * 16)()
+        ret = L.cima_get_algorithms(buf, 16, None)
+        if ret < 0:
+            raise L.last_error("get_algorithms", ret)
+        return [TcgAlgorithm(buf[i]) for i in range(min(ret, 16))]
+
+    def get_cc_measurement(self, imr_select):
+        """imr_select = [index, alg_id]: the register's current value."""
+        if not isinstance(imr_select, (list, tuple)) or len(imr_select) != 2:
+            raise CimaError("get_cc_measurement: expected [index, alg_id], got %r"
+                            % (imr_select,), errno.EINVAL)
+        index, alg = imr_select
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise CimaError("get_cc_measurement: index must be an int, not %r"
+                            % (index,), errno.EINVAL)
+        if alg is None:
+            alg = 0
+        alg = _alg_id(alg)
+        if not -2**31 <= index < 2**31:
+            raise CimaError("get_cc_measurement: index %d out of range" % index,
+                            errno.EINVAL)
+        buf = (ctypes.c_uint8 * 64)()
+        ret = L.cima_get_cc_measurement(index, alg, buf, None)
+        if ret < 0:
+            raise L.last_error("get_cc_measurement(%d, %#x)" % (index, alg), ret)
+        if alg == 0:
+            alg = self.get_default_algorithm()
+        return Measurement(index, alg, bytes(buf[:ret]))
+
+    # --- reports -----------------------------------------------------
+
+    def get_cc_report(self, nonce=None, data=None, extraArgs=None):
+        """A report binding SHA-512(nonce || data) of the base64-decoded
+        nonce and data."""
+        if extraArgs:
+            raise CimaError("get_cc_report: extraArgs %r not supported" % (extraArgs,),
+                            errno.EINVAL)
+        n = _b64_arg("nonce", nonce)
+        d = _b64_arg("data", data)
+        h = L.cima_get_cc_report(n, len(n), d, len(d), None)
+        if not h:
+            raise L.last_error("get_cc_report", ctypes.get_errno())
+        return Report(h, n, d)
+
+    # --- event logs --------------------------------------------------
+
+    def get_cc_eventlog(self, start=None, count=None):
+        """Events of every live log (firmware or CCEL, IMA, cima)."""
+        for name, v in (("start", start), ("count", count)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int)
+                                  or not 0 <= v < 2**32):
+                raise CimaError("get_cc_eventlog: %s must be a non-negative int, not %r"
+                                % (name, v), errno.EINVAL)
+        if count == 0:
+            return []
+        h = L.cima_get_cc_eventlog(start or 0, count or 0)
+        return _events(h, "get_cc_eventlog")
+
+    def parse_eventlog(self, blob, source):
+        """Events of a captured log (bytes) from @source ("firmware", "ima",
+        "cima", "ccel")."""
+        s = L.cima_source_from_name(source.encode())
+        if s <= 0:
+            raise CimaError("parse_eventlog: unknown source %r" % (source,), errno.EINVAL)
+        blob = bytes(blob)
+        return _events(L.cima_eventlog_parse(blob, len(blob), s),
+                       "parse_eventlog(%s)" % source)
+
+    def replay_cc_eventlog(self, events):
+        """{index: {alg_id: bytes}}: the register values the events give."""
+        events = list(events)
+        if not events:
+            return {}
+        log = getattr(events[0], "_log", None)
+        if (log is not None and len(events) == log.count
+                and all(isinstance(e, Event) and e._log is log and e._pos == i
+                        for i, e in enumerate(events))):
+            return _replay_dict(L.cima_replay_cc_eventlog(log.h), "replay_cc_eventlog")
+        return _replay_subset(events)
+
+    # --- containers (cima module) --------------------------------------
+
+    def get_container_list(self):
+        ids = ctypes.POINTER(ctypes.c_char_p)()
+        ret = L.cima_container_list(ctypes.byref(ids))
+        if ret < 0:
+            raise L.last_error("container list", ret)
+        try:
+            return [ids[i].decode() for i in range(ret)]
+        finally:
+            L.cima_container_ids_free(ids)
+
+    @staticmethod
+    def _cid(cid):
+        if not isinstance(cid, str) or not cid:
+            raise CimaError("container id must be a non-empty str, not %r" % (cid,),
+                            errno.EINVAL)
+        return cid.encode()
+
+    def get_container_eventlog(self, cid):
+        """The container's view of the cima log (others' data redacted)."""
+        return _events(L.cima_container_eventlog(self._cid(cid)),
+                       "container log %s" % cid)
+
+    def get_container_measurement(self, cid):
+        """The container's virtual register: {index: {alg_id: bytes}}."""
+        return _replay_dict(L.cima_container_register(self._cid(cid)),
+                            "container register %s" % cid)
