@@ -153,6 +153,7 @@ int cima_eventlog_dump_json(const struct cima_eventlog *log, FILE *out)
 			"\"measured\":%s,\"digests\":",
 			i ? "," : "", ev->number, cima_source_name(ev->source),
 			ev->offset, ev->index, ev->log_index, ev->type,
+			ev->source == CIMA_SOURCE_IMA ? "IMA_TEMPLATE" :
 			cima_event_type_name(ev->type),
 			ev->flags & EVF_MEASURED ? "true" : "false");
 		json_digests(out, ev, "alg", "digest");
