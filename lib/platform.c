@@ -81,16 +81,23 @@ static void tsm_provider(const struct cima__plat *p, char *prov, size_t size)
 	rmdir(dir);
 }
 
-int cima__plat_resolve(const struct cima_platform_opts *opts,
+int cima__plat_resolve(const struct cima_platform_opts *uopts,
 		       struct cima__plat *p)
 {
+	struct cima_platform_opts o = { .sz = sizeof(o) };
+	const struct cima_platform_opts *opts = NULL;
 	const char *env, *tcti = NULL;
 	char prov[64];
 	int plat = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (opts && opts->sz < sizeof(size_t))
-		return cima__err(-EINVAL, "platform options: sz %zu too small", opts->sz);
+	if (uopts) {
+		/* An older caller's smaller struct: the missing fields are 0. */
+		if (uopts->sz < sizeof(size_t) || uopts->sz > 4096)
+			return cima__err(-EINVAL, "platform options: sz %zu invalid", uopts->sz);
+		memcpy(&o, uopts, uopts->sz < sizeof(o) ? uopts->sz : sizeof(o));
+		opts = &o;
+	}
 	if (opts) {
 		plat = opts->platform;
 		if (opts->root)

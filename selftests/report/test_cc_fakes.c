@@ -149,6 +149,49 @@ TEST(tdx_ioctl_fake)
 	EXPECT_TRUE(strstr(cima_strerror_last(), "/dev/tdx_guest") != NULL);
 }
 
+/* Fake /dev/sev-guest: SNP_GET_REPORT path (no configfs-tsm). */
+TEST(snp_ioctl_fake)
+{
+	struct cima_platform_opts po = { .sz = sizeof(po), .no_tsm = true };
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &po };
+	struct cima_snp_report s;
+	struct cima_report *r;
+	uint8_t expect[64], d[64];
+	const uint8_t *blob;
+	size_t len;
+
+	find_fakes();
+	if (geteuid())
+		SKIP("needs root");
+	if (!access("/dev/sev-guest", F_OK) || !access("/dev/tdx_guest", F_OK))
+		SKIP("a CC guest device exists already; not faking over it");
+	if (sh("insmod %s/fake_sev_guest.ko 2>&1", fakedir))
+		SKIP("cannot insmod %s/fake_sev_guest.ko (run make fakes)", fakedir);
+	for (int i = 0; i < 50 && access("/dev/sev-guest", F_OK); i++)
+		usleep(20000);
+	unsetenv("CIMA_PLATFORM");
+	EXPECT_EQ(CIMA_PLATFORM_SNP, cima_detect_platform(&po));
+	r = cima_get_cc_report("snp-nonce", 9, "u", 1, &o);
+	if (!r)
+		TH_LOG("%s", cima_strerror_last());
+	ASSERT_TRUE(r != NULL);
+	EXPECT_EQ(CIMA_REPORT_SNP, cima_report_kind(r));
+	EXPECT_STREQ("ioctl:/dev/sev-guest", cima_report_source(r));
+	blob = cima_report_blob(r, &len);
+	ASSERT_EQ(1184, len);
+	ASSERT_EQ(0, cima_snp_report_parse(blob, len, &s));
+	sha512_2("snp-nonce", 9, "u", 1, expect);
+	EXPECT_MEMEQ(expect, s.report_data, 64);
+	EXPECT_TRUE(all(s.chip_id, 64, 0x66));
+	cima_report_free(r);
+	ASSERT_EQ(48, cima_get_cc_measurement(0, CIMA_ALG_SHA384, d, &po));
+	EXPECT_TRUE(all(d, 48, 0x55));
+	unload("fake_sev_guest");
+	EXPECT_EQ(-ENOENT, cima_get_cc_measurement(0, 0, d, &(struct cima_platform_opts){
+		.sz = sizeof(po), .platform = CIMA_PLATFORM_SNP, .no_tsm = true }));
+	EXPECT_TRUE(strstr(cima_strerror_last(), "/dev/sev-guest") != NULL);
+}
+
 /* Fake configfs-tsm provider tdx_guest: quote path with provider check. */
 TEST(tsm_tdx_fake)
 {
