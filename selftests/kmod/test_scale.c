@@ -163,7 +163,8 @@ TEST(parallel_containers_all_logged)
 	reader_pid = fork();
 	ASSERT_GE(reader_pid, 0);
 	if (reader_pid == 0) {
-		fflush(stdout);
+		close(go[1]);	/* or the workers never see EOF */
+		close(ready[0]);
 		_exit(reader());
 	}
 	close(go[1]);	/* go */
