@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer: TPM quote verification on hostile input.  The input is split
- * into attest, signature, AK public and PCR values by three length bytes;
- * also feeds base64 decoding.
+ * into attest, signature, AK public and PCR values by three little-endian
+ * 16-bit lengths at its start; also feeds base64 decoding.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +15,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t a, s, k;
 
 	cima_b64_decode((const char *)data, size, out, sizeof(out));
-	if (size < 3)
+	if (size < 6)
 		return 0;
-	a = data[0] * 2u;
-	s = data[1];
-	k = data[2] * 2u;
-	data += 3;
-	size -= 3;
+	a = data[0] | (size_t)data[1] << 8;
+	s = data[2] | (size_t)data[3] << 8;
+	k = data[4] | (size_t)data[5] << 8;
+	data += 6;
+	size -= 6;
 	if (a + s + k > size)
 		return 0;
 	c.attest = data;
