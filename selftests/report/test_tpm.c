@@ -239,6 +239,56 @@ TEST(no_platform_is_clear)
 	EXPECT_EQ(CIMA_PLATFORM_SNP, cima_detect_platform(NULL));
 }
 
+/*
+ * A persistent AK provisioned at 0x81010002 with tpm2-tools is used (and
+ * verifies); a non-restricted key there is not used (transient instead).
+ */
+TEST(persistent_ak)
+{
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts };
+	struct cima_report *r;
+	char cmd[1024];
+	const char *tcti = getenv("CIMA_TPM_TCTI");
+
+	need_tpm();
+	if (system("command -v tpm2_evictcontrol >/dev/null"))
+		SKIP("tpm2-tools not installed");
+	setenv("TPM2TOOLS_TCTI", tcti ? tcti : "device:/dev/tpmrm0", 1);
+	system("tpm2_evictcontrol -Q -C o -c 0x81010002 >/dev/null 2>&1");
+	snprintf(cmd, sizeof(cmd),
+		 "tpm2_createprimary -Q -C e -G ecc256:ecdsa-sha256:null -g sha256 "
+		 "-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign' "
+		 "-c /tmp/cima-ak.ctx && tpm2_evictcontrol -Q -C o -c /tmp/cima-ak.ctx 0x81010002 >/dev/null"
+		 " && tpm2_flushcontext -t");
+	ASSERT_EQ(0, system(cmd));
+	r = cima_get_cc_report("p", 1, NULL, 0, &o);
+	ASSERT_TRUE(r != NULL);
+	TH_LOG("%s", cima_report_source(r));
+	EXPECT_TRUE(strstr(cima_report_source(r), "persistent AK 0x81010002") != NULL);
+	EXPECT_EQ(0, cima_report_verify(r, NULL));
+	cima_report_free(r);
+	o.transient_ak = true;
+	r = cima_get_cc_report("p", 1, NULL, 0, &o);
+	ASSERT_TRUE(r != NULL);
+	EXPECT_TRUE(strstr(cima_report_source(r), "transient") != NULL);
+	cima_report_free(r);
+	o.transient_ak = false;
+	/* An unrestricted signing key at the handle must not be used. */
+	system("tpm2_evictcontrol -Q -C o -c 0x81010002 >/dev/null 2>&1");
+	ASSERT_EQ(0, system("tpm2_createprimary -Q -C e -G ecc256:ecdsa-sha256:null -g sha256 "
+			    "-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign' "
+			    "-c /tmp/cima-ak.ctx && tpm2_evictcontrol -Q -C o -c /tmp/cima-ak.ctx 0x81010002 >/dev/null"
+			    " && tpm2_flushcontext -t"));
+	r = cima_get_cc_report("p", 1, NULL, 0, &o);
+	ASSERT_TRUE(r != NULL);
+	TH_LOG("unrestricted key at the handle: %s", cima_report_source(r));
+	EXPECT_TRUE(strstr(cima_report_source(r), "transient") != NULL);
+	EXPECT_EQ(0, cima_report_verify(r, NULL));
+	cima_report_free(r);
+	system("tpm2_evictcontrol -Q -C o -c 0x81010002 >/dev/null 2>&1");
+	unlink("/tmp/cima-ak.ctx");
+}
+
 static void le(EVP_MD_CTX *c, uint64_t v, int n)
 {
 	uint8_t b[8];
