@@ -80,6 +80,7 @@ static int reader(void)
 		prev = cur;
 		plen = clen;
 		reads++;
+		usleep(20000);	/* sample, do not hog a vCPU */
 	}
 	printf("# reader: %zu consistent reads while containers ran\n", reads);
 	free(prev);
