@@ -20,8 +20,8 @@ if [ ! -d /sys/kernel/security/cima ]; then
 	for i in 1 2 3 4 5 6; do echo "ok $i - container # SKIP cima module not loaded"; done
 	exit 0
 fi
-other=$(make_cima_events)
-id=$(make_cima_events)
+other=$(make_cima_events a)
+id=$(make_cima_events b)
 if [ -z "$id" ]; then
 	for i in 1 2 3 4 5 6; do echo "ok $i - container # SKIP could not create a container"; done
 	exit 0
