@@ -24,7 +24,7 @@ fw=/sys/kernel/security/tpm0/binary_bios_measurements
 ima=/sys/kernel/security/ima/binary_runtime_measurements
 cl=/sys/kernel/security/cima/binary_runtime_measurements
 
-echo "1..13"
+echo "1..14"
 
 id=$(make_cima_events) || id=
 # Warm up every tool used below so IMA has measured it already.
@@ -44,6 +44,12 @@ if [ -r "$fw" ]; then live "verify firmware log vs TPM PCRs" -s firmware; else s
 if [ -r "$ima" ]; then live "verify IMA list vs PCR 10" -s ima; else skip "verify IMA" "no $ima"; fi
 if [ -r "$cl" ] && [ -n "$id" ]; then live "verify cima log vs its register" -s cima; else skip "verify cima log" "no module log or no events"; fi
 live "verify every live log together"
+# Kernels >= 6.10 also list IMA per bank, with that bank's template digests.
+if [ -r "${ima}_sha256" ]; then
+	live "verify IMA's sha256 list vs PCR 10" -s ima -f "${ima}_sha256"
+else
+	skip "verify IMA's sha256 list" "no ${ima}_sha256 (kernel < 6.10)"
+fi
 
 # Tampered copies: each must fail (exit 1) and name the changed index.
 tampered() {
