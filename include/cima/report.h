@@ -68,8 +68,8 @@ struct cima_platform_opts {
  */
 CIMA_API int cima_detect_platform(const struct cima_platform_opts *opts);
 
-/* Default hash algorithm (CIMA_ALG_*): TDX/SNP sha384; TPM sha384 if the
- * TPM has an sha384 bank, else sha256, else its first bank. */
+/* Default hash algorithm (CIMA_ALG_*): TDX/SNP sha384; TPM sha256 if that
+ * bank is active, else the TPM's first active bank. */
 CIMA_API int cima_get_default_algorithm(const struct cima_platform_opts *opts);
 
 /* Number of measurement registers: TDX 5, SNP 1, TPM 24. */
