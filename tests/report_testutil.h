@@ -15,7 +15,7 @@
  */
 static inline const char *rt_testdata(void)
 {
-	static char dir[1024];
+	static char dir[200];
 	static const char *const rel[] = {
 		"/../../../shared/testdata",	/* exe in $top/build/tests */
 	};

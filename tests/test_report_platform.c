@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Platform detection order and overrides on a fake /dev tree (opts.root),
+ * and the configfs-tsm client against a plain directory posing as a report
+ * entry whose generation never moves: the generation check must refuse the
+ * outblob (EBUSY after the retries) and leave no report.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <cima/cima.h>
+
+#include "tap.h"
+
+static char root[64];
+
+static void mkroot(void)
+{
+	char p[128];
+
+	strcpy(root, "/tmp/cima-plat-XXXXXX");
+	if (!mkdtemp(root))
+		SKIP("mkdtemp: %s", strerror(errno));
+	snprintf(p, sizeof(p), "%s/dev", root);
+	mkdir(p, 0755);
+	unsetenv("CIMA_PLATFORM");
+	unsetenv("CIMA_TPM_TCTI");
+}
+
+static void touch(const char *rel)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s%s", root, rel);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void put(const char *path, const void *buf, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	fwrite(buf, 1, n, f);
+	fclose(f);
+}
+
+TEST(detection_order)
+{
+	struct cima_platform_opts po = { .sz = sizeof(po) };
+
+	mkroot();
+	po.root = root;
+	EXPECT_EQ(-ENODEV, cima_detect_platform(&po));
+	touch("/dev/tpmrm0");
+	EXPECT_EQ(CIMA_PLATFORM_TPM, cima_detect_platform(&po));
+	touch("/dev/sev-guest");
+	EXPECT_EQ(CIMA_PLATFORM_SNP, cima_detect_platform(&po));
+	touch("/dev/tdx_guest");
+	EXPECT_EQ(CIMA_PLATFORM_TDX, cima_detect_platform(&po));
+	setenv("CIMA_PLATFORM", "tpm", 1);
+	EXPECT_EQ(CIMA_PLATFORM_TPM, cima_detect_platform(&po));
+	setenv("CIMA_PLATFORM", "SNP", 1);
+	EXPECT_EQ(CIMA_PLATFORM_SNP, cima_detect_platform(&po));
+	po.platform = CIMA_PLATFORM_TDX;	/* the option beats the variable */
+	EXPECT_EQ(CIMA_PLATFORM_TDX, cima_detect_platform(&po));
+	po.platform = 9;
+	EXPECT_EQ(-EINVAL, cima_detect_platform(&po));
+	po.platform = 0;
+	po.sz = 2;
+	EXPECT_EQ(-EINVAL, cima_detect_platform(&po));
+	/* An older, smaller options struct: fields past sz (here root) count
+	 * as zero, so it answers like no options at all. */
+	po.sz = offsetof(struct cima_platform_opts, root);
+	unsetenv("CIMA_PLATFORM");
+	EXPECT_EQ(cima_detect_platform(NULL), cima_detect_platform(&po));
+	po.sz = sizeof(po);
+	EXPECT_EQ(CIMA_PLATFORM_TDX, cima_detect_platform(&po));
+	EXPECT_STREQ("tdx", cima_platform_name(CIMA_PLATFORM_TDX));
+	EXPECT_EQ(-EINVAL, cima_platform_from_name("sgx"));
+	EXPECT_TRUE(cima_platform_name(7) == NULL);
+}
+
+TEST(tsm_generation_never_moves)
+{
+	struct cima_platform_opts po = { .sz = sizeof(po), .platform = CIMA_PLATFORM_TDX };
+	struct cima_report_opts o = { .sz = sizeof(o), .platform = &po,
+				      .tsm_entry = "e", .tsm_retries = 3 };
+	char dir[128], p[192];
+	uint8_t blob[768] = { 4, 0, 2, 0, 0x81 };
+
+	mkroot();
+	snprintf(dir, sizeof(dir), "%s/tsm", root);
+	mkdir(dir, 0755);
+	po.tsm_dir = dir;
+	snprintf(p, sizeof(p), "%s/e", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/e/provider", dir);
+	put(p, "tdx_guest\n", 10);
+	snprintf(p, sizeof(p), "%s/e/generation", dir);
+	put(p, "7\n", 2);
+	snprintf(p, sizeof(p), "%s/e/inblob", dir);
+	put(p, "", 0);
+	blob[48 + 584] = 128;
+	snprintf(p, sizeof(p), "%s/e/outblob", dir);
+	put(p, blob, sizeof(blob));
+	errno = 0;
+	EXPECT_TRUE(cima_get_cc_report("n", 1, NULL, 0, &o) == NULL);
+	EXPECT_EQ(EBUSY, errno);
+	TH_LOG("%s", cima_strerror_last());
+	/* Wrong provider named by the entry. */
+	snprintf(p, sizeof(p), "%s/e/provider", dir);
+	put(p, "sev_guest\n", 10);
+	EXPECT_TRUE(cima_get_cc_report("n", 1, NULL, 0, &o) == NULL);
+	EXPECT_EQ(ENODEV, errno);
+	/* Bad entry names are refused before any file access. */
+	o.tsm_entry = "../e";
+	EXPECT_TRUE(cima_get_cc_report("n", 1, NULL, 0, &o) == NULL);
+	EXPECT_EQ(EINVAL, errno);
+	/* A generation that is not a number. */
+	o.tsm_entry = "e";
+	snprintf(p, sizeof(p), "%s/e/provider", dir);
+	put(p, "tdx_guest\n", 10);
+	snprintf(p, sizeof(p), "%s/e/generation", dir);
+	put(p, "seven\n", 6);
+	EXPECT_TRUE(cima_get_cc_report("n", 1, NULL, 0, &o) == NULL);
+	EXPECT_EQ(EIO, errno);
+	snprintf(p, sizeof(p), "rm -rf %s", root);
+	if (system(p))
+		TH_LOG("cleanup failed");
+}
+
+TAP_MAIN();
