@@ -20,6 +20,8 @@
 #include <linux/mutex.h>
 #include <linux/lockdep.h>
 #include <linux/atomic.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
 #include <crypto/hash.h>
 
 #include "cima.h"
@@ -97,6 +99,49 @@ static void cima_vreg_extend(struct cima_container *c, const u8 *digests)
 	}
 }
 
+/*
+ * Hardware register I/O runs in a kernel worker, never in the caller's
+ * context: the TPM driver waits interruptibly for the chip, so a signal
+ * pending on the caller (a SIGCHLD on a shell, say) could make
+ * tpm_pcr_extend() fail after the TPM executed the command - the PCR
+ * would then hold an extend the log does not have.  Workers take no
+ * signals.  The caller waits uninterruptibly for the result.
+ */
+struct cima_hw_call {
+	struct work_struct work;
+	struct completion done;
+	bool read;
+	cima_regs_t *regs;
+	int ret;
+};
+
+static void cima_hw_fn(struct work_struct *work)
+{
+	struct cima_hw_call *call = container_of(work, struct cima_hw_call,
+						 work);
+
+	call->ret = call->read ? cima_backend->read(*call->regs) :
+				 cima_backend->extend(*call->regs);
+	complete(&call->done);
+}
+
+static int cima_hw(bool read, cima_regs_t regs)
+{
+	struct cima_hw_call call;
+
+	if (!cima_backend->hardware)
+		return read ? cima_backend->read(regs) :
+			      cima_backend->extend(regs);
+	INIT_WORK_ONSTACK(&call.work, cima_hw_fn);
+	init_completion(&call.done);
+	call.read = read;
+	call.regs = (cima_regs_t *)regs;
+	queue_work(system_unbound_wq, &call.work);
+	wait_for_completion(&call.done);
+	destroy_work_on_stack(&call.work);
+	return call.ret;
+}
+
 static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
 {
 	unsigned long idx = cima_count;
@@ -110,7 +155,7 @@ static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
 	for (i = 0; i < cima_nbanks; i++)
 		memcpy(cima_scratch[i], e->buf + cima_bank[i].off,
 		       cima_bank[i].size);
-	ret = cima_backend->extend(cima_scratch);
+	ret = cima_hw(false, cima_scratch);
 	if (ret) {
 		xa_erase(&cima_log, idx);
 		return ret;
@@ -282,7 +327,7 @@ int cima_log_snapshot(struct seq_file *m)
 		return -ENOMEM;
 	mutex_lock(&cima_log_mutex);
 	n = cima_count;
-	ret = cima_backend->read(*regs);
+	ret = cima_hw(true, *regs);
 	mutex_unlock(&cima_log_mutex);
 	if (!ret) {
 		seq_printf(m, "version %d\ncount %lu\n", CIMA_SNAPSHOT_VERSION,
@@ -302,7 +347,7 @@ int cima_register_show(struct seq_file *m)
 	if (!regs)
 		return -ENOMEM;
 	mutex_lock(&cima_log_mutex);
-	ret = cima_backend->read(*regs);
+	ret = cima_hw(true, *regs);
 	mutex_unlock(&cima_log_mutex);
 	if (!ret) {
 		seq_printf(m, "backend %s\nindex %u\n", cima_backend->name,
