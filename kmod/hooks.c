@@ -204,6 +204,14 @@ static void cima_measure_exec(struct cima_container *c, struct file *file,
 		return;
 	}
 	path = d_path(&file->f_path, pbuf, PATH_MAX);
+	/*
+	 * A file reached only through a detached bind mount of itself (runc
+	 * runs "runc init" that way) has d_path "/": name it by its path
+	 * inside its file system instead.
+	 */
+	if (!IS_ERR(path) && !strcmp(path, "/") &&
+	    !d_is_dir(file->f_path.dentry))
+		path = dentry_path_raw(file->f_path.dentry, pbuf, PATH_MAX);
 	if (IS_ERR(path)) {
 		cima_log_violation(c, CIMA_KIND_EXEC, PTR_ERR(path), NULL);
 		goto out_name;
