@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""VM checks of the cima Python binding (run by test_sdk.sh; prints TAP).
+
+Expected values come from outside the library: the kernel's TPM sysfs
+(/sys/class/tpm/tpm0/pcr-<bank>/<n>), hashlib, and the TPMS_ATTEST bytes
+parsed here by hand (TPM 2.0 Part 2, 10.12.12)."""
+import base64
+import contextlib
+import hashlib
+import io
+import os
+import struct
+import sys
+
+CID = sys.argv[1] if len(sys.argv) > 1 else ""
+TPM = "/sys/class/tpm/tpm0"
+results = []
+
+
+def test(name):
+    def wrap(fn):
+        try:
+            extra = fn()
+            results.append(("ok", name + (" " + extra if extra else ""), None))
+        except Skip as s:
+            results.append(("skip", name, str(s)))
+        except Exception as e:
+            results.append(("not ok", name, "%s: %s" % (type(e).__name__, e)))
+        return fn
+    return wrap
+
+
+class Skip(Exception):
+    pass
+
+
+def sysfs_pcr(bank, i):
+    with open("%s/pcr-%s/%d" % (TPM, bank, i)) as f:
+        return bytes.fromhex(f.read().strip())
+
+
+def captured(fn):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        fn()
+    return buf.getvalue()
+
+
+from cima import CimaError, CimaSdk  # noqa: E402
+
+if not os.path.isdir(TPM + "/pcr-sha384"):
+    print("1..1\nok 1 - python sdk # SKIP no TPM with an sha384 bank")
+    sys.exit(0)
+
+BANKS = {11: "sha256", 12: "sha384"}
+
+
+@test("default algorithm is sha256 (documented rule: TPM with an sha256 bank), 24 registers")
+def _():
+    assert CimaSdk.inst() is CimaSdk.inst()
+    assert os.path.isdir(TPM + "/pcr-sha256")
+    assert CimaSdk.inst().get_default_algorithm() == 11
+    assert CimaSdk.inst().get_measurement_count() == 24
+
+
+@test("get_cc_measurement([i, alg]).hash equals sysfs pcr-<bank>/<i> for 24 PCRs x 2 banks")
+def _():
+    for i in range(24):
+        for alg, bank in BANKS.items():
+            m = CimaSdk.inst().get_cc_measurement([i, alg])
+            assert m.alg == alg and m.alg.name == bank, m.alg
+            assert m.hash == sysfs_pcr(bank, i), (i, bank, m.hash.hex())
+    # The SDK snippet, unchanged.
+    index = 0
+    m = CimaSdk.inst().get_cc_measurement([index, 12]); m.hash.hex()  # noqa: E702
+    assert m.hash.hex() == sysfs_pcr("sha384", 0).hex()
+
+
+EVENTS = []
+
+
+@test("for e in get_cc_eventlog(): e.dump() prints every event with its TCG type")
+def _():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for e in CimaSdk.inst().get_cc_eventlog(): e.dump()  # noqa: E701
+    text = out.getvalue()
+    EVENTS.extend(CimaSdk.inst().get_cc_eventlog())
+    types = {e.event_type for e in EVENTS}
+    sources = {e.source for e in EVENTS}
+    for t in (0x3, 0x4, 0x5, 0x80000008):       # NO_ACTION SEPARATOR ACTION FW BLOB
+        assert t in types, hex(t)
+    for name in ("EV_NO_ACTION", "EV_SEPARATOR", "EV_EFI_PLATFORM_FIRMWARE_BLOB",
+                 "EV_ACTION", "cima/1"):
+        assert name in text.replace("\n", ""), name
+    assert {"firmware", "cima"} <= sources, sources
+    assert text.count("\n") > len(EVENTS)
+    return "(%d events from %s)" % (len(EVENTS), ",".join(sorted(sources)))
+
+
+@test("replay_cc_eventlog(events) equals get_cc_measurement for every index replayed")
+def _():
+    events = EVENTS
+    replay = CimaSdk.inst().replay_cc_eventlog(events)   # {index: {alg_id: bytes}}
+    assert {0, 1, 2, 3, 4, 5, 6, 7, 15} <= set(replay), sorted(replay)
+    n = 0
+    bad = []
+    for index, banks in replay.items():
+        for alg, val in banks.items():
+            live = CimaSdk.inst().get_cc_measurement([index, alg]).hash
+            assert live == sysfs_pcr(BANKS[alg], index)
+            if val != live:
+                bad.append("%d/%s" % (index, BANKS[alg]))
+            n += 1
+    assert not bad, "differ: " + " ".join(bad)
+    return "(%d values, PCRs %s)" % (n, ",".join(map(str, sorted(replay))))
+
+
+@test("replay of the firmware events alone (binding's own replay) equals PCRs 0-7")
+def _():
+    fw = [e for e in EVENTS if e.source == "firmware"]
+    replay = CimaSdk.inst().replay_cc_eventlog(fw)
+    for i in range(8):
+        for alg, bank in BANKS.items():
+            assert replay[i][alg] == sysfs_pcr(bank, i), (i, bank)
+
+
+@test("cima event digests are hashlib's of their data")
+def _():
+    cima = [e for e in EVENTS if e.source == "cima" and e.measured]
+    assert cima
+    for e in cima:
+        assert e.event_type == 5 and e.event.startswith(b"cima/1 "), e
+        assert e.digest(11) == hashlib.sha256(e.event).digest(), e
+        assert e.digest(12) in (hashlib.sha384(e.event).digest(),
+                                hashlib.sha256(e.event).digest() + bytes(16)), e
+    return "(%d events)" % len(cima)
+
+
+NONCE_RAW = os.urandom(32)
+DATA_RAW = b"cima python selftest user data"
+
+
+@test("get_cc_report(nonce=, data=).dump() and the nonce binding in the signed quote")
+def _():
+    nonce = base64.b64encode(NONCE_RAW).decode()       # str, as the SDK passes it
+    user_data = base64.b64encode(DATA_RAW)              # bytes
+    out = captured(lambda: CimaSdk.inst().get_cc_report(nonce=nonce, data=user_data).dump())
+    assert out.strip(), "empty dump"
+    r = CimaSdk.inst().get_cc_report(nonce=nonce, data=user_data)
+    want = hashlib.sha512(NONCE_RAW + DATA_RAW).digest()
+    assert r.report_data == want, r.report_data.hex()
+    assert r.kind_name == "tpm-quote", r.kind_name
+    # TPMS_ATTEST: magic, type, qualifiedSigner (TPM2B_NAME), extraData (TPM2B_DATA)
+    b = r.blob
+    magic, typ = struct.unpack(">IH", b[:6])
+    assert magic == 0xFF544347 and typ == 0x8018, (hex(magic), hex(typ))
+    (nlen,) = struct.unpack(">H", b[6:8])
+    (elen,) = struct.unpack(">H", b[8 + nlen:10 + nlen])
+    extra = b[10 + nlen:10 + nlen + elen]
+    assert extra == want, "extraData %s, want %s" % (extra.hex(), want.hex())
+    r.verify()
+    # Another nonce binds other data: the check above can fail.
+    r2 = CimaSdk.inst().get_cc_report(nonce=base64.b64encode(b"x" * 32), data=user_data)
+    assert r2.report_data != want
+    assert want.hex()[:32] in out.replace(" ", "").replace("\n", "") or "tpm" in out.lower()
+    return "(%s, extraData = SHA-512(nonce||data))" % r.source
+
+
+@test("bad input raises CimaError with the library's message, nothing else happens")
+def _():
+    for call, words in (
+            (lambda: CimaSdk.inst().get_cc_measurement([99, 12]), ["99"]),
+            (lambda: CimaSdk.inst().get_cc_measurement([0, 13]), ["get_cc_measurement"]),
+            (lambda: CimaSdk.inst().get_cc_report(nonce="%%%"), ["nonce", "base64"]),
+            (lambda: CimaSdk.inst().get_container_eventlog("no-such-container"),
+             ["no-such-container"])):
+        try:
+            call()
+        except CimaError as e:
+            for w in words:
+                assert w in str(e), (str(e), w)
+        else:
+            raise AssertionError("no CimaError for %s" % words)
+
+
+@test("containers: list, view (others redacted), virtual register = replay of own events")
+def _():
+    if not CID:
+        raise Skip("no container could be made (cima.ko not loaded?)")
+    sdk = CimaSdk.inst()
+    assert CID in sdk.get_container_list(), sdk.get_container_list()
+    view = sdk.get_container_eventlog(CID)
+    own = [e for e in view if (" id=%s " % CID).encode() in e.event]
+    red = [e for e in view if e.event == b"cima/1 redacted"]
+    assert len(own) >= 3 and red, (len(own), len(red))
+    assert any(b" runtime " in e.event and b"name=image" in e.event for e in own)
+    whole = sdk.replay_cc_eventlog(view)
+    for alg, bank in BANKS.items():
+        assert whole[15][alg] == sysfs_pcr(bank, 15), bank
+    reg = sdk.get_container_measurement(CID)
+    mine = sdk.replay_cc_eventlog(own)
+    assert list(reg) == list(mine) and reg == mine, (reg, mine)
+    for e in own:
+        assert e.digest(11) == hashlib.sha256(e.event).digest()
+    return "(%d own events, %d redacted)" % (len(own), len(red))
+
+
+print("1..%d" % len(results))
+for i, (st, name, why) in enumerate(results, 1):
+    if st == "skip":
+        print("ok %d - %s # SKIP %s" % (i, name, why))
+    else:
+        print("%s %d - %s" % (st, i, name))
+        if why:
+            print("# " + why.replace("\n", "\n# "))
+sys.exit(0 if all(r[0] != "not ok" for r in results) else 1)
