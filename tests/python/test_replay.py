@@ -124,6 +124,31 @@ check("unknown source: CimaError", lambda: raises(
 check("replay of non-events: CimaError", lambda: raises(
     lambda: sdk.replay_cc_eventlog([1, 2]), "not an event"))
 
+
+def installed():
+    import subprocess
+    import tempfile
+    lib = os.path.realpath(os.environ.get("CIMA_LIBRARY") or
+                           os.path.join(top, "build", "libcima.so.0"))
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["make", "-s", "-C", os.path.join(top, "lib", "python"), "install",
+                        "DESTDIR=" + d, "PREFIX=/usr", "LIBDIR=" + os.path.dirname(lib)],
+                       check=True, stdout=subprocess.DEVNULL)
+        pkg = os.path.join(d, "usr", "lib", "python3", "dist-packages")
+        env = {k: v for k, v in os.environ.items() if k not in ("CIMA_LIBRARY", "O")}
+        env["PYTHONPATH"] = pkg
+        code = "import cima, cima._lib as L; print(cima.__file__); print(L.path)"
+        out = subprocess.run([sys.executable, "-c", code], env=env, cwd="/",
+                             check=True, capture_output=True, text=True).stdout.split()
+        assert out[0].startswith(pkg), out
+        assert os.path.realpath(out[1]) == lib, (out, lib)
+        env["CIMA_LIBRARY"] = "/nonexistent/libcima.so.0"
+        r = subprocess.run([sys.executable, "-c", "import cima"], env=env, cwd="/",
+                           capture_output=True, text=True)
+        assert r.returncode != 0 and "cannot load libcima" in r.stderr, r.stderr
+check("make install: installed package loads the LIBDIR it was installed with; "
+      "a bad CIMA_LIBRARY fails clearly", installed)
+
 print("1..%d" % len(results))
 for i, (ok, name, why) in enumerate(results, 1):
     print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
