@@ -103,17 +103,26 @@ def _():
     events = EVENTS
     replay = CimaSdk.inst().replay_cc_eventlog(events)   # {index: {alg_id: bytes}}
     assert {0, 1, 2, 3, 4, 5, 6, 7, 15} <= set(replay), sorted(replay)
+    # The other way a kernel extends IMA's banks (see cima_replay_opts):
+    # a value may equal this replay instead; cima verify accepts it too.
+    padded = CimaSdk.inst().replay_cc_eventlog(events, ima_sha1_padded=True)
     n = 0
     bad = []
+    alt = []
     for index, banks in replay.items():
         for alg, val in banks.items():
             live = CimaSdk.inst().get_cc_measurement([index, alg]).hash
             assert live == sysfs_pcr(BANKS[alg], index)
             if val != live:
-                bad.append("%d/%s" % (index, BANKS[alg]))
+                if index == 10 and padded[index][alg] == live:
+                    alt.append("%d/%s" % (index, BANKS[alg]))
+                else:
+                    bad.append("%d/%s" % (index, BANKS[alg]))
             n += 1
     assert not bad, "differ: " + " ".join(bad)
-    return "(%d values, PCRs %s)" % (n, ",".join(map(str, sorted(replay))))
+    return "(%d values, PCRs %s%s)" % (n, ",".join(map(str, sorted(replay))),
+                                       "; IMA zero-padded SHA-1 in " + " ".join(alt)
+                                       if alt else "")
 
 
 @test("replay of the firmware events alone (binding's own replay) equals PCRs 0-7")

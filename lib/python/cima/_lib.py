@@ -124,6 +124,17 @@ cima_event_is_measured = _fn("cima_event_is_measured", ctypes.c_bool, c_void)
 cima_event_dump = _fn("cima_event_dump", ctypes.c_int, c_void, c_void)
 
 cima_replay_cc_eventlog = _fn("cima_replay_cc_eventlog", c_void, c_void)
+
+
+class ReplayOpts(ctypes.Structure):
+    """struct cima_replay_opts (eventlog.h)."""
+    _fields_ = [("sz", c_size), ("banks", ctypes.POINTER(ctypes.c_uint16)),
+                ("nbanks", c_size), ("container", ctypes.c_char_p),
+                ("ima_sha1_padded", ctypes.c_bool)]
+
+
+cima_replay_eventlog = _fn("cima_replay_eventlog", c_void, c_void,
+                           ctypes.POINTER(ReplayOpts))
 cima_replay_free = _fn("cima_replay_free", None, c_void)
 cima_replay_count = _fn("cima_replay_count", c_size, c_void)
 cima_replay_entry = _fn("cima_replay_entry", ctypes.c_int, c_void, c_size,

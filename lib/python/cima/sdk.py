@@ -367,8 +367,13 @@ class CimaSdk:
         return _events(L.cima_eventlog_parse(blob, len(blob), s),
                        "parse_eventlog(%s)" % source)
 
-    def replay_cc_eventlog(self, events):
-        """{index: {alg_id: bytes}}: the register values the events give."""
+    def replay_cc_eventlog(self, events, ima_sha1_padded=False):
+        """{index: {alg_id: bytes}}: the register values the events give.
+
+        ima_sha1_padded: IMA events extend their SHA-1 template digest
+        zero-padded in every other bank, as a kernel does for a bank it could
+        not hash when IMA started (libcima's cima_replay_opts; whole logs
+        only)."""
         events = list(events)
         if not events:
             return {}
@@ -376,7 +381,14 @@ class CimaSdk:
         if (log is not None and len(events) == log.count
                 and all(isinstance(e, Event) and e._log is log and e._pos == i
                         for i, e in enumerate(events))):
+            if ima_sha1_padded:
+                o = L.ReplayOpts(sz=ctypes.sizeof(L.ReplayOpts), ima_sha1_padded=True)
+                return _replay_dict(L.cima_replay_eventlog(log.h, ctypes.byref(o)),
+                                    "replay_cc_eventlog")
             return _replay_dict(L.cima_replay_cc_eventlog(log.h), "replay_cc_eventlog")
+        if ima_sha1_padded:
+            raise CimaError("replay: ima_sha1_padded needs a whole log as returned",
+                            errno.EINVAL)
         return _replay_subset(events)
 
     # --- containers (cima module) --------------------------------------
