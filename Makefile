@@ -60,6 +60,7 @@ lib:
 
 tools: lib
 	$(MAKE) -C tools
+	$(MAKE) -C tools/oci-hook
 
 deps:
 	@mk/deps.sh
@@ -79,6 +80,7 @@ bench: deps all
 install: all
 	$(MAKE) -C lib install
 	$(MAKE) -C tools install
+	$(MAKE) -C tools/oci-hook install
 	install -d $(DESTDIR)/lib/modules/$(KREL)/extra
 	install -m 0644 $(O)/kmod/$(KREL)/cima.ko $(DESTDIR)/lib/modules/$(KREL)/extra/
 

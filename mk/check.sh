@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: build everything, run the host tests, the test-VM runner's
+# own tests and the VM selftests on both Debian kernels, print all TAP and
+# end with one line "N passed, N failed, N skipped" (mk/tap-summary).
+# Exit status 1 when anything failed.
+#
+# Environment:
+#   CHECK_KERNELS   kernels for the VM selftests (default "6.1 6.12")
+#   CHECK_VM=0      host tests only (no VM boots)
+#   CHECK_JOBS      VM runs at once (default 2)
+#   O               build directory (default build/)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+export O=${O:-$top/build}
+kernels=${CHECK_KERNELS:-6.1 6.12}
+jobs=${CHECK_JOBS:-2}
+res=$O/check
+rm -rf "$res"
+mkdir -p "$res"
+start=$(date +%s)
+
+stamp() { echo "# check: $* ($(( $(date +%s) - start ))s)"; }
+
+# A step that cannot even start (build failure, broken VM) still counts as
+# a failed test, so the summary line never reads as a pass.
+fail_step() { echo "not ok - $1"; shift; printf '# %s\n' "$@"; }
+
+# --- build ------------------------------------------------------------------
+stamp "building the module for $kernels, libcima, tools, tests"
+build() {
+	make --no-print-directory -j2 all &&
+	for k in $kernels; do
+		make --no-print-directory module fakes KVER="$k" || return 1
+	done &&
+	make --no-print-directory -C selftests -j2 &&
+	make --no-print-directory -C tests -j2
+}
+if ! build > "$res/build.log" 2>&1; then
+	tail -n 40 "$res/build.log"
+	fail_step "build (make all, modules, selftests, tests)" "see $res/build.log" > "$res/build.tap"
+	cat "$res/build.tap"
+	mk/tap-summary "$res/build.tap"
+	exit 1
+fi
+grep -E 'warning:' "$res/build.log" | sed 's/^/# build: /'
+
+# --- host tests (ASan + UBSan) ---------------------------------------------
+stamp "host tests"
+tests/run.sh > "$res/host.tap" 2>&1
+cat "$res/host.tap"
+
+if [ "${CHECK_VM:-1}" = 0 ]; then
+	stamp "VM tests skipped (CHECK_VM=0)"
+	echo "ok - VM selftests # SKIP CHECK_VM=0 was given" > "$res/vm-skipped.tap"
+	mk/tap-summary "$res"/*.tap
+	exit
+fi
+
+# --- VM runs ------------------------------------------------------------------
+# Each suite is one VM boot: "NAME|runner options|command".  Up to $jobs
+# run at once; each is printed whole when it ends, in this order.
+suites=()
+for k in $kernels; do
+	# The tpm backend on a real (swtpm) TPM, IMA measuring the tcb policy
+	# so the event-log tests see a real IMA log: every area.
+	suites+=("vm-$k-tpm|--kernel $k --append ima_policy=tcb|selftests/run.sh")
+	# The software backend: the module's own tests, unload included.
+	suites+=("vm-$k-sim|--kernel $k --module-args backend=sim|selftests/run.sh boot kmod")
+done
+suites+=("runner||tests/vm/test_runner.sh")
+
+run_suite() {
+	local name=$1 opts=$2 cmd=$3 rc
+	if [ "$name" = runner ]; then
+		CIMA_VM_KERNEL=${kernels##* } $cmd > "$res/$name.tap" 2>&1
+		rc=$?
+	else
+		# shellcheck disable=SC2086
+		tools/vm/run $opts --timeout 1500 -- $cmd > "$res/$name.tap" 2>&1
+		rc=$?
+		case $rc in
+		0|1) ;;
+		124) fail_step "$name: the VM timed out" >> "$res/$name.tap" ;;
+		126) fail_step "$name: the guest kernel log has a report (above)" >> "$res/$name.tap" ;;
+		*) fail_step "$name: the VM run failed with status $rc" >> "$res/$name.tap" ;;
+		esac
+	fi
+	echo $rc > "$res/$name.rc"
+}
+
+running=0
+for s in "${suites[@]}"; do
+	IFS='|' read -r name opts cmd <<< "$s"
+	if [ $running -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+	stamp "starting $name"
+	run_suite "$name" "$opts" "$cmd" &
+	running=$((running + 1))
+done
+wait
+
+for s in "${suites[@]}"; do
+	IFS='|' read -r name _ _ <<< "$s"
+	echo "# ===== $name ====="
+	cat "$res/$name.tap"
+done
+stamp "done"
+echo "# per-part results: $res"
+mk/tap-summary "$res"/*.tap
