@@ -28,11 +28,13 @@ static DEFINE_MUTEX(cima_policy_mutex);	/* serialises writers */
 
 static const char *const cima_default_patterns[][2] = {
 	/* prefix, suffix around 64 lower-case hex digits */
-	{ "docker-", ".scope" },
-	{ "cri-containerd-", ".scope" },
-	{ "crio-", ".scope" },
-	{ "libpod-", ".scope" },
-	{ "", "" },
+	{ "docker-", ".scope" },		/* docker, systemd driver */
+	{ "cri-containerd-", ".scope" },	/* containerd CRI, systemd */
+	{ "crio-", ".scope" },			/* CRI-O, systemd */
+	{ "crio-", "" },			/* CRI-O, cgroupfs driver */
+	{ "libpod-", ".scope" },		/* podman, systemd */
+	{ "libpod-", "" },			/* podman, cgroupfs driver */
+	{ "", "" },		/* docker/containerd/runc with cgroupfs */
 };
 
 #define CIMA_HEX_ID_LEN	64

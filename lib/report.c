@@ -234,6 +234,103 @@ static int get_report(struct cima_report *r, const struct cima__plat *p,
 	return cima__err(-ENODEV, "report: no platform");
 }
 
+/*
+ * Which hardware register the cima module extends: "backend" and "index"
+ * of the register file beside the snapshot file.  -ENOENT when the module
+ * has none (sim backend) or the file cannot be read.
+ */
+static int cima_hw_register(const char *snapshot_path, bool *tdx, unsigned int *index)
+{
+	char path[4096], *slash, *line, *save = NULL;
+	bool have_backend = false, have_index = false;
+	uint8_t *buf;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s", snapshot_path);
+	slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash - path) + sizeof("/register") > sizeof(path))
+		return -ENOENT;
+	strcpy(slash, "/register");
+	if (cima__rep_read_file(path, &buf, &len, 4096))
+		return -ENOENT;
+	for (line = strtok_r((char *)buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strcmp(line, "backend tpm") || !strcmp(line, "backend tdx")) {
+			*tdx = line[8] == 't' && line[9] == 'd';
+			have_backend = true;
+		} else if (sscanf(line, "index %u", index) == 1) {
+			have_index = true;
+		}
+	}
+	free(buf);
+	return have_backend && have_index ? 0 : -ENOENT;
+}
+
+/*
+ * The value the report shows for register @index in bank @alg, or NULL when
+ * the report does not cover it.
+ */
+static const uint8_t *quoted_value(const struct cima_report *r, bool tdx,
+				   unsigned int index, uint16_t alg,
+				   struct cima_tdx_td_info *body)
+{
+	size_t ds = cima_alg_digest_size(alg);
+
+	if (!tdx && r->kind == CIMA_REPORT_TPM_QUOTE) {
+		unsigned int k = 0;
+
+		if (index > 23 || alg != r->pcr_alg || !(r->pcr_mask & (1u << index)))
+			return NULL;
+		for (unsigned int i = 0; i < index; i++)
+			k += !!(r->pcr_mask & (1u << i));
+		return (k + 1) * ds <= r->pcrs_len ? r->pcrs + k * ds : NULL;
+	}
+	if (tdx && index < 4 && alg == CIMA_ALG_SHA384) {
+		struct cima_tdx_quote q;
+		struct cima_tdx_tdreport t;
+
+		if (r->kind == CIMA_REPORT_TDX_QUOTE &&
+		    !cima_tdx_quote_parse(r->blob, r->blob_len, &q))
+			*body = q.body;
+		else if (r->kind == CIMA_REPORT_TDX_TDREPORT &&
+			 !cima_tdx_tdreport_parse(r->blob, r->blob_len, &t))
+			*body = t.body;
+		else
+			return NULL;
+		return body->rtmr[index];
+	}
+	return NULL;
+}
+
+/*
+ * An evidence snapshot binds "the first N events" only if the report shows
+ * the module's register at the snapshot's value.  An event logged between
+ * reading the snapshot and taking the quote breaks that: -EAGAIN, and the
+ * caller takes both again.  Reports that do not cover the register (a sim
+ * backend, a PCR selection without it) have nothing to compare.
+ */
+static int snapshot_matches_report(const struct cima_report *r, const char *snapshot_path)
+{
+	struct cima_tdx_td_info body;
+	unsigned int index;
+	bool tdx = false;
+
+	if (cima_hw_register(snapshot_path, &tdx, &index))
+		return 0;
+	for (unsigned int i = 0; i < r->snap_nbanks; i++) {
+		const uint8_t *v = quoted_value(r, tdx, index, r->snap_alg[i], &body);
+
+		if (v && memcmp(v, r->snap_val[i], cima_alg_digest_size(r->snap_alg[i])))
+			return cima__err(-EAGAIN, "report: the cima register (%s %u) moved "
+					 "between the snapshot and the report",
+					 tdx ? "RTMR" : "PCR", index);
+	}
+	return 0;
+}
+
+/* Tries of snapshot + report while cima events keep arriving in between. */
+#define SNAPSHOT_TRIES	8
+
 struct cima_report *cima_get_cc_report(const void *nonce, size_t nonce_len,
 				       const void *data, size_t data_len,
 				       const struct cima_report_opts *opts)
@@ -253,28 +350,35 @@ struct cima_report *cima_get_cc_report(const void *nonce, size_t nonce_len,
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 		o.sz = sizeof(o);
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		cima__err(-ENOMEM, "report: out of memory");
-		errno = ENOMEM;
-		return NULL;
-	}
-	ret = cima_report_data(nonce, nonce_len, data, data_len, r->report_data);
-	if (!ret && o.evidence_snapshot) {
-		ret = read_snapshot(o.snapshot_path ? o.snapshot_path : SNAPSHOT_FILE, r);
+	for (int attempt = 1;; attempt++) {
+		const char *snap = o.snapshot_path ? o.snapshot_path : SNAPSHOT_FILE;
+
+		r = calloc(1, sizeof(*r));
+		if (!r) {
+			cima__err(-ENOMEM, "report: out of memory");
+			errno = ENOMEM;
+			return NULL;
+		}
+		ret = cima_report_data(nonce, nonce_len, data, data_len, r->report_data);
+		if (!ret && o.evidence_snapshot) {
+			ret = read_snapshot(snap, r);
+			if (!ret)
+				ret = snapshot_report_data(nonce, nonce_len, data, data_len, r);
+		}
 		if (!ret)
-			ret = snapshot_report_data(nonce, nonce_len, data, data_len, r);
-	}
-	if (!ret)
-		ret = cima__plat_resolve(o.platform, &p);
-	if (!ret)
-		ret = get_report(r, &p, &o);
-	if (ret) {
+			ret = cima__plat_resolve(o.platform, &p);
+		if (!ret)
+			ret = get_report(r, &p, &o);
+		if (!ret && o.evidence_snapshot)
+			ret = snapshot_matches_report(r, snap);
+		if (!ret)
+			return r;
 		cima_report_free(r);
-		errno = -ret;
-		return NULL;
+		if (ret != -EAGAIN || attempt == SNAPSHOT_TRIES)
+			break;
 	}
-	return r;
+	errno = -ret;
+	return NULL;
 }
 
 int cima_report_kind(const struct cima_report *r)

@@ -29,9 +29,9 @@ static inline const char *rt_testdata(void)
 	if (n > 0) {
 		exe[n] = 0;
 		*strrchr(exe, '/') = 0;
-		snprintf(dir, sizeof(dir), "%s%s", exe, rel[0]);
-		snprintf(probe, sizeof(probe), "%s/README.md", dir);
-		if (access(probe, R_OK) == 0)
+		if (snprintf(dir, sizeof(dir), "%s%s", exe, rel[0]) < (int)sizeof(dir) &&
+		    snprintf(probe, sizeof(probe), "%s/README.md", dir) < (int)sizeof(probe) &&
+		    access(probe, R_OK) == 0)
 			return dir;
 	}
 	if (access("../shared/testdata/README.md", R_OK) == 0)

@@ -238,7 +238,7 @@ TEST(bogus_file_rejected)
 static void truncations(const char *rel, int source, size_t limit)
 {
 	struct cima_eventlog *full, *log;
-	size_t len, errors = 0, ok = 0;
+	size_t len, errors = 0, ok = 0, unlocated = 0;
 	uint8_t *buf;
 
 	buf = slurp(rel, &len);
@@ -253,9 +253,11 @@ static void truncations(const char *rel, int source, size_t limit)
 		if (!log) {
 			errors++;
 			if (!strstr(cima_strerror_last(), "offset") &&
-			    !strstr(cima_strerror_last(), "empty"))
-				tap_diag("cut %zu: message without an offset: %s", cut,
-				       cima_strerror_last());
+			    !strstr(cima_strerror_last(), "empty")) {
+				if (!unlocated++)
+					tap_diag("cut %zu: message without an offset: %s", cut,
+						 cima_strerror_last());
+			}
 			continue;
 		}
 		/* Success only where a record of the full log starts. */
@@ -271,7 +273,10 @@ static void truncations(const char *rel, int source, size_t limit)
 		cima_eventlog_free(log);
 	}
 	tap_diag("%s: %zu cuts rejected, %zu at record boundaries accepted", rel, errors, ok);
-	EXPECT_EQ(len, errors + ok);
+	/* Every rejected cut says where: the byte offset (or "empty" at 0). */
+	EXPECT_EQ(unlocated, 0);
+	/* A prefix of a log is mostly not a log: most cuts must be refused. */
+	EXPECT_TRUE(errors > ok);
 	cima_eventlog_free(full);
 	free(buf);
 }

@@ -32,11 +32,16 @@ for d in $dirs; do
 		fi
 	done
 	# The expected values can fail: change one and the same log must not verify.
-	sed '1s/ \(.\)/ X\1/; 1s/X0/1/; 1s/X[^ ]/0/' "$d/pcrs.txt" > "$tmp/bad.txt"
-	if "$cima" verify -s firmware -f "$d/firmware.bin" -e "$tmp/bad.txt" > "$tmp/o" 2>&1; then
-		nok "$k: a changed PCR 0 value is detected"
+	# Flip the last hex digit of PCR 0's first value; the rest stays.
+	awk 'NR == 1 { d = substr($3, length($3)); r = (d == "0") ? "1" : "0";
+		$3 = substr($3, 1, length($3) - 1) r } { print }' "$d/pcrs.txt" > "$tmp/bad.txt"
+	"$cima" verify -s firmware -f "$d/firmware.bin" -e "$tmp/bad.txt" > "$tmp/o" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "^index 0 $(awk 'NR == 1 { print $2 }' "$d/pcrs.txt"): MISMATCH" "$tmp/o"; then
+		ok "$k: a changed PCR 0 value is detected (exit 1, index 0 named)"
 	else
-		ok "$k: a changed PCR 0 value is detected"
+		sed 's/^/# /' "$tmp/o"
+		nok "$k: a changed PCR 0 value is detected (exit $rc)"
 	fi
 	for src in firmware cima; do
 		"$cima" eventlog -s $src -f "$d/$src.bin" -F json > "$tmp/mine.json" &&

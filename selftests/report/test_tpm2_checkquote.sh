@@ -23,8 +23,11 @@ if [ -z "$CIMA_TPM_TCTI" ] && [ ! -c /dev/tpmrm0 ]; then
 	why="no TPM (/dev/tpmrm0)"
 elif ! command -v tpm2_checkquote >/dev/null; then
 	why="tpm2_checkquote not installed"
-elif ! "$cima" report --help >/dev/null 2>&1; then
-	why="$cima has no report subcommand"
+fi
+if [ -z "$why" ] && ! "$cima" report --help >/dev/null 2>&1; then
+	# The tool under test is broken: that is a failure, not a skip.
+	for i in $(seq 12); do nok "cima report --help works ($cima)"; done
+	exit 1
 fi
 if [ -n "$why" ]; then
 	for t in quote_verifies report_data_is_sha512 wrong_nonce_fails \
@@ -44,25 +47,28 @@ q=$tmp/q
 rc=$?
 [ $rc -eq 0 ] || cat "$tmp/err" | sed 's/^/# /'
 checkq() { tpm2_checkquote -u "$1/ak.pem" -m "$1/message" -s "$2" -f "$3" -q "$4" >/dev/null 2>&1; }
-check quote_verifies "[ $rc -eq 0 ] && checkq $q $q/signature $q/pcrs $q/qualification"
+# The tamper checks below mean something only if the original verifies.
+qv=0
+[ $rc -eq 0 ] && checkq $q $q/signature $q/pcrs $q/qualification && qv=1
+check quote_verifies "[ $qv = 1 ]"
 
 { printf '%s' "$nonce" | base64 -d; printf 'container=web-1'; } | openssl dgst -sha512 -binary > "$tmp/expect"
 check report_data_is_sha512 "cmp -s $tmp/expect $q/qualification"
 
 head -c 64 /dev/urandom > "$tmp/othernonce"
-check wrong_nonce_fails "! checkq $q $q/signature $q/pcrs $tmp/othernonce"
+check wrong_nonce_fails "[ $qv = 1 ] && ! checkq $q $q/signature $q/pcrs $tmp/othernonce"
 
 # pcrs: TPML_PCR_SELECTION (132) + UINT32 + TPML_DIGEST.count (4) + size (2),
 # so the first PCR value starts at byte 142.
 cp "$q/pcrs" "$tmp/pcrs"
 printf '\377' | dd of="$tmp/pcrs" bs=1 seek=150 conv=notrunc 2>/dev/null
-check changed_pcr_fails "! cmp -s $q/pcrs $tmp/pcrs && ! checkq $q $q/signature $tmp/pcrs $q/qualification"
+check changed_pcr_fails "[ $qv = 1 ] && ! cmp -s $q/pcrs $tmp/pcrs && ! checkq $q $q/signature $tmp/pcrs $q/qualification"
 
 # TPMT_SIGNATURE: sigAlg, hashAlg, R size (2 bytes each), then R.
 cp "$q/signature" "$tmp/sig"
 b=$(od -An -tu1 -j12 -N1 "$q/signature" | tr -d ' ')
 printf "\\$(printf '%03o' $(((b + 1) % 256)))" | dd of="$tmp/sig" bs=1 seek=12 conv=notrunc 2>/dev/null
-check changed_signature_fails "! cmp -s $q/signature $tmp/sig && ! checkq $q $tmp/sig $q/pcrs $q/qualification"
+check changed_signature_fails "[ $qv = 1 ] && ! cmp -s $q/signature $tmp/sig && ! checkq $q $tmp/sig $q/pcrs $q/qualification"
 
 check library_verify "'$cima' report --platform tpm --nonce '$nonce' --verify >/dev/null 2>&1"
 

@@ -73,10 +73,11 @@ for d in dirs:
 
         def sliced(blob=blob, src=src, need=need):
             ev = sdk.parse_eventlog(blob, src)
-            # A copy of the list in another order of construction: the
-            # binding's own replay (not libcima's) must agree too.
-            compare(sdk.replay_cc_eventlog(ev[:1] + ev[1:][::-1][::-1]), pcrs,
-                    "%s %s" % (k, src), need)
+            # Without the Spec ID header (an unmeasured EV_NO_ACTION) the
+            # list is no longer one whole log, so the binding replays it
+            # itself, not libcima: it must reach the same PCRs.
+            assert ev[0].event_type == 3 and not ev[0].measured, ev[0]
+            compare(sdk.replay_cc_eventlog(ev[1:]), pcrs, "%s %s" % (k, src), need)
             part = sdk.replay_cc_eventlog(ev[:len(ev) // 2])
             assert part != sdk.replay_cc_eventlog(ev), "half a log gives the same values"
         check("%s: %s log: binding replay of an event list agrees" % (k, src), sliced)

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Container recognition and the corners of measurement, against tools this
+# project did not write (coreutils stat and sha384sum, util-linux setpriv):
+#  - every built-in cgroup name form (systemd and cgroupfs drivers of
+#    docker, containerd, CRI-O, podman, and the bare id) becomes a
+#    container with the right id, and the container's cgroup file names
+#    the cgroup's path and its id (the cgroup2 inode number); near-miss
+#    names are not containers;
+#  - a second cgroup with a live container's id is not tracked but
+#    counted in violations and marked in the log;
+#  - an executable that changes is measured again (new digest =
+#    sha384sum), an unchanged one is not;
+#  - an unprivileged process inside a container reads its self view, and
+#    is refused the global log.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-$top/build}
+. "$top/selftests/lib/tap.sh"
+. "$top/selftests/lib/oci.sh"
+
+fs=/sys/kernel/security/cima
+log=$fs/ascii_runtime_measurements
+cgname=cima-selftest-names
+base=/sys/fs/cgroup/$cgname
+forms='docker-%s.scope cri-containerd-%s.scope crio-%s.scope crio-%s libpod-%s.scope libpod-%s %s'
+N=14
+tap_plan $N
+if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
+	for i in $(seq $N); do tap_skip "cgroup test $i" "needs root and cima.ko"; done
+	tap_done
+fi
+grep -qx 'defaults on' $fs/policy || echo 'defaults on' > $fs/policy
+
+work=$(mktemp -d /tmp/cima-cg.XXXXXX)
+cleanup() {
+	find $base -depth -type d -exec rmdir {} \; 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p $base
+
+# 1-7: each built-in form.
+for form in $forms; do
+	id=$(cima_random_id)
+	# shellcheck disable=SC2059
+	name=$(printf "$form" "$id")
+	mkdir "$base/$name"
+	ino=$(stat -c %i "$base/$name")
+	if [ -d "$fs/containers/$id" ] &&
+	   grep -qx "path /$cgname/$name" "$fs/containers/$id/cgroup" &&
+	   grep -qx "id $ino" "$fs/containers/$id/cgroup" &&
+	   grep -q " cima/1 start id=$id cg=$ino " $log; then
+		tap_ok "$(printf "$form" '<64hex>'): container <64hex>, cgroup file path and id (inode $ino), start logged"
+	else
+		tap_fail "$(printf "$form" '<64hex>'): tracked as its id" \
+			"containers/$id: $(cat "$fs/containers/$id/cgroup" 2>&1)" "stat inode: $ino"
+	fi
+	rmdir "$base/$name"
+done
+
+# 8: near misses are not containers.
+id=$(cima_random_id)
+upper=$(echo "$id" | tr a-f A-F)
+tracked=
+for name in "docker-$id" "${id%?}" "${id}0" "$upper" "crio-conmon-$id.scope" "docker-$id.scope.x"; do
+	before=$(ls $fs/containers | wc -l)
+	mkdir "$base/$name"
+	after=$(ls $fs/containers | wc -l)
+	[ "$after" = "$before" ] || tracked="$tracked $name"
+	rmdir "$base/$name"
+done
+tap_check "near-miss names (no .scope on docker, 63/65 hex, upper case, conmon) are not containers${tracked:+:$tracked}" \
+	test -z "$tracked"
+
+# 9-10: the same id twice.
+id=$(cima_random_id)
+mkdir "$base/a" "$base/b"
+mkdir "$base/a/$id"
+v0=$(cat $fs/violations) n0=$(cat $fs/runtime_measurements_count)
+mkdir "$base/b/$id"
+v1=$(cat $fs/violations) n1=$(cat $fs/runtime_measurements_count)
+if [ $((v1 - v0)) = 1 ] && tail -n $((n1 - n0)) $log | grep -q " cima/1 violation id=$id what=start err=17"; then
+	tap_ok "a second cgroup with a live id: violations $v0 -> $v1, violation what=start err=17 logged"
+else
+	tap_fail "a second cgroup with a live id is a logged violation" "violations $v0 -> $v1" \
+		"$(tail -n $((n1 - n0)) $log | cut -c1-200)"
+fi
+if grep -qx "path /$cgname/a/$id" "$fs/containers/$id/cgroup"; then
+	tap_ok "the first container keeps the id"
+else
+	tap_fail "the first container keeps the id" "$(cat "$fs/containers/$id/cgroup")"
+fi
+rmdir "$base/b/$id" "$base/a/$id" "$base/a" "$base/b"
+
+# 11-12: a changing executable.  Run PROGRAM in container cgroup $1.
+in_cg() { local cg=$1; shift; sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"; }
+id=$(cima_random_id)
+mkdir "$base/$id"
+prog=$work/prog
+cp /bin/true "$prog"
+execs() { grep -c " cima/1 exec id=$id .* path=$prog\$" $log; }
+in_cg "$base/$id" "$prog"; in_cg "$base/$id" "$prog"
+one=$(execs)
+d1=$(sha384sum "$prog" | cut -d' ' -f1)
+cp /bin/false "$prog"	# same path, other content (cp rewrites in place)
+in_cg "$base/$id" "$prog"; in_cg "$base/$id" "$prog"
+two=$(execs)
+d2=$(sha384sum "$prog" | cut -d' ' -f1)
+last=$(grep " cima/1 exec id=$id .* path=$prog\$" $log | tail -1)
+if [ "$one" = 1 ] && [ "$two" = 2 ]; then
+	tap_ok "unchanged re-exec logged once; after the file changed, once more"
+else
+	tap_fail "exec logged once per content" "events before the change: $one, after: $two"
+fi
+if echo "$last" | grep -q "file=sha384:$d2 " && [ "$d1" != "$d2" ]; then
+	tap_ok "the new exec event carries the new content's sha384sum"
+else
+	tap_fail "the new exec event carries the new content's sha384sum" "sha384sum $d2" "$last"
+fi
+
+# 13-14: an unprivileged process in the container.
+out=$(in_cg "$base/$id" setpriv --reuid 65534 --regid 65534 --clear-groups \
+	cat $fs/self/ascii_runtime_measurements 2>&1)
+if echo "$out" | grep -q " cima/1 start id=$id "; then
+	tap_ok "uid 65534 in the container reads its self view (its start is there)"
+else
+	tap_fail "uid 65534 in the container reads its self view" "$(echo "$out" | head -3)"
+fi
+out=$(in_cg "$base/$id" setpriv --reuid 65534 --regid 65534 --clear-groups \
+	cat $log 2>&1)
+if echo "$out" | grep -q 'Permission denied'; then
+	tap_ok "uid 65534 in the container is refused the global log (EACCES)"
+else
+	tap_fail "uid 65534 in the container is refused the global log" "$(echo "$out" | head -3)"
+fi
+rmdir "$base/$id"
+tap_done
