@@ -373,9 +373,24 @@ static void cima_work_do(struct cima_work *w)
 	preempt_enable();
 }
 
+static void cima_wq_fn(struct work_struct *work);
+
 static void cima_task_work_fn(struct callback_head *cb)
 {
-	cima_work_do(container_of(cb, struct cima_work, twork));
+	struct cima_work *w = container_of(cb, struct cima_work, twork);
+
+	/*
+	 * A task that exits before returning to user space runs its task work
+	 * from do_exit(), after exit_fs() and exit_files(): no current->fs for
+	 * d_path() or filp_open().  Nothing of it can run any more, so measure
+	 * from the workqueue instead.
+	 */
+	if (current->flags & PF_EXITING) {
+		INIT_WORK(&w->work, cima_wq_fn);
+		queue_work(cima_wq, &w->work);
+		return;
+	}
+	cima_work_do(w);
 }
 
 static void cima_wq_fn(struct work_struct *work)

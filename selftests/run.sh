@@ -1,23 +1,35 @@
 #!/bin/sh
-# Run every VM selftest and print TAP; meant to run inside tools/vm/run.
-#   selftests/run.sh [AREA ...]
+# Run VM selftests and print TAP; meant to run inside tools/vm/run.
+#   selftests/run.sh [AREA | AREA/TEST ...]     (default: every area)
+# e.g. "selftests/run.sh kmod" or "selftests/run.sh kmod/test_log".
 # Programs: build/selftests/<area>/test_* (from selftests/<area>/test_*.c)
-# and scripts selftests/<area>/test_*.sh.  Each prints its own TAP plan;
-# mk/tap-run adds a "not ok" line for a program that crashes, times out or
-# misses its plan, so a crash is never counted as a pass.
+# and scripts selftests/<area>/test_*.sh, in that order within an area.
+# Each prints its own TAP plan; mk/tap-run adds a "not ok" line for a
+# program that crashes, times out or misses its plan, so a crash is never
+# counted as a pass.
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${O:-$top/build}
-areas=${*:-$(cd "$top/selftests" && for d in */; do echo "${d%/}"; done)}
+sel=${*:-$(cd "$top/selftests" && for d in */; do echo "${d%/}"; done)}
 per_test_timeout=${CIMA_TEST_TIMEOUT:-300}
 status=0
 
-for area in $areas; do
+for s in $sel; do
+	area=${s%%/*}
+	only=
+	[ "$area" != "$s" ] && only=${s#*/}
+	found=0
 	for t in "$build/selftests/$area"/test_* "$top/selftests/$area"/test_*.sh; do
 		[ -x "$t" ] || continue
 		case "$t" in *.c|*.h|*.o) continue ;; esac
+		[ -n "$only" ] && [ "$(basename "$t")" != "$only" ] && continue
+		found=1
 		name="$area/$(basename "$t")"
 		echo "# selftests: $name"
 		"$top/mk/tap-run" "$name" "$per_test_timeout" "$t" || status=1
 	done
+	if [ $found = 0 ]; then
+		echo "not ok - $s # no such selftest (not built?)"
+		status=1
+	fi
 done
 exit $status

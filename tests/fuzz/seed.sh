@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build the seed corpus of fuzz target $1 in $2 from real logs: the shared
-# published test data and the logs captured from our VM (tests/data/).
+# published test data (logs, the TDX quote, the SNP report) and the logs
+# captured from our VM (tests/data/).
 # fuzz_tcg inputs carry one leading byte choosing the source (0 firmware,
 # 1 ccel, 2 cima).
 target=$1 dir=$2
@@ -26,6 +27,12 @@ fuzz_tcg)
 	;;
 fuzz_ima)
 	for f in "$td"/ibmtss/*.log "$top"/tests/data/vm-*/ima.bin; do add "" "$f"; done
+	;;
+fuzz_report_tdx)
+	add "" "$td/go-tdx-guest/cos-113-tdx-quote.dat"
+	;;
+fuzz_report_snp)
+	add "" "$td/go-sev-guest/attestation.bin"
 	;;
 *)
 	# Other targets (added by other parts of the library) bring their own
