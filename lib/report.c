@@ -328,6 +328,30 @@ static int snapshot_matches_report(const struct cima_report *r, const char *snap
 	return 0;
 }
 
+const uint8_t *cima__snapshot_value(const struct cima_report *r, uint16_t alg)
+{
+	for (unsigned int i = 0; i < r->snap_nbanks; i++)
+		if (r->snap_alg[i] == alg)
+			return r->snap_val[i];
+	return NULL;
+}
+
+/* The arguments of the cima_get_cc_report() call in progress (one thread). */
+struct snap_args {
+	const void *nonce, *data;
+	size_t nl, dl;
+	const char *path;
+};
+static __thread const struct snap_args *snap_args;
+
+static int snapshot_refresh(struct cima_report *r)
+{
+	int ret = read_snapshot(snap_args->path, r);
+
+	return ret ? ret : snapshot_report_data(snap_args->nonce, snap_args->nl,
+						snap_args->data, snap_args->dl, r);
+}
+
 /* Tries of snapshot + report while cima events keep arriving in between. */
 #define SNAPSHOT_TRIES	8
 
@@ -367,8 +391,22 @@ struct cima_report *cima_get_cc_report(const void *nonce, size_t nonce_len,
 		}
 		if (!ret)
 			ret = cima__plat_resolve(o.platform, &p);
-		if (!ret)
+		r->snap_tpm_index = -1;
+		if (!ret && o.evidence_snapshot && p.platform == CIMA_PLATFORM_TPM) {
+			struct snap_args a = { nonce, data, nonce_len, data_len, snap };
+			unsigned int index;
+			bool tdx;
+
+			if (!cima_hw_register(snap, &tdx, &index) && !tdx)
+				r->snap_tpm_index = (int)index;
+			r->snap_refresh = snapshot_refresh;
+			snap_args = &a;
 			ret = get_report(r, &p, &o);
+			snap_args = NULL;
+			r->snap_refresh = NULL;
+		} else if (!ret) {
+			ret = get_report(r, &p, &o);
+		}
 		if (!ret && o.evidence_snapshot)
 			ret = snapshot_matches_report(r, snap);
 		if (!ret)

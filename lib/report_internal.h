@@ -93,6 +93,18 @@ struct cima_report {
 	unsigned int snap_nbanks;
 	uint16_t snap_alg[8];
 	uint8_t snap_val[8][64];
+	/*
+	 * While the report is taken (cima_get_cc_report only): take the
+	 * snapshot again and recompute report_data, right before the quote,
+	 * so that few events can slip in between; and the module's hardware
+	 * register (index, or -1) that the quote must show at the snapshot's
+	 * value.
+	 */
+	int (*snap_refresh)(struct cima_report *r);
+	int snap_tpm_index;
 };
+
+/* The snapshot's value in bank @alg, or NULL. */
+const uint8_t *cima__snapshot_value(const struct cima_report *r, uint16_t alg);
 
 #endif /* CIMA_REPORT_INTERNAL_H */

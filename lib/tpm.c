@@ -333,6 +333,11 @@ int cima__tpm_quote(const struct cima__plat *p, struct cima_report *r,
 		size_t off = 0, nsel = 0;
 		TSS2_RC rc;
 
+		if (r->snap_refresh) {
+			ret = r->snap_refresh(r);
+			if (ret)
+				goto out;
+		}
 		ret = read_pcrs(&t, alg, mask, vals, size);
 		if (ret)
 			goto out;
@@ -340,6 +345,22 @@ int cima__tpm_quote(const struct cima__plat *p, struct cima_report *r,
 		for (int i = 0; i < 24; i++)
 			if (mask & (1u << i))
 				memmove(vals + size * nsel++, vals + size * i, size);
+		/* Evidence snapshot: the cima PCR must be at the snapshot's value. */
+		if (r->snap_refresh && r->snap_tpm_index >= 0 &&
+		    (mask & (1u << r->snap_tpm_index))) {
+			const uint8_t *v = cima__snapshot_value(r, alg);
+			size_t k = 0;
+
+			for (int i = 0; i < r->snap_tpm_index; i++)
+				k += !!(mask & (1u << i));
+			if (v && memcmp(vals + k * size, v, size)) {
+				if (attempt < 16)
+					continue;
+				ret = cima__err(-EAGAIN, "tpm: cima events kept arriving between "
+						"the snapshot and the quote");
+				goto out;
+			}
+		}
 		sel.pcrSelections[0].hash = alg;
 		sel.pcrSelections[0].sizeofSelect = 3;
 		for (int b = 0; b < 3; b++)
@@ -363,7 +384,8 @@ int cima__tpm_quote(const struct cima__plat *p, struct cima_report *r,
 			     memcmp(att.attested.quote.pcrDigest.buffer, dig, dlen))) {
 			Esys_Free(quoted);
 			Esys_Free(sig);
-			if (attempt < 4)
+			/* Busy PCRs (cima events arriving): try harder than once. */
+			if (attempt < 16)
 				continue;
 			ret = cima__err(-EAGAIN, "tpm: PCRs kept changing during the quote");
 			goto out;
