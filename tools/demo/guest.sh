@@ -22,7 +22,7 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 # The event data of an ascii log, ids shortened to 12 hex digits, so a
 # line fits on a terminal.
 events() {
-	sed -E 's/^[0-9]+ ([a-z0-9]+:[0-9a-f]+ )+//; s/([0-9a-f]{12})[0-9a-f]{52}/\1../g' "$@" |
+	sed -E 's/^[0-9]+ ([a-z0-9]+:[0-9a-f]+ )+//; s/\b([0-9a-f]{12})[0-9a-f]{52}\b/\1../g' "$@" |
 		cut -c1-150 | sed 's/^/   /'
 }
 die() { echo "demo: $*" >&2; exit 1; }
