@@ -67,7 +67,25 @@ TEST(tdx_quote_v4_published)
 	e = rt_json(j, "quote_total_used");
 	EXPECT_EQ(atoi(e), t.total_len);
 	EXPECT_FALSE(t.body.has_tdx15);
-	EXPECT_EQ(0, cima_tdx_quote_dump(&t, fopen("/dev/null", "w")));
+	/* The dump shows MRTD, the RTMRs and REPORTDATA with the published values. */
+	{
+		char *out = NULL;
+		size_t olen = 0;
+		FILE *f = open_memstream(&out, &olen);
+
+		ASSERT_TRUE(f != NULL);
+		EXPECT_EQ(0, cima_tdx_quote_dump(&t, f));
+		fclose(f);
+		for (const char *const *k = (const char *const[]){ "mr_td", "rtmr0", "rtmr1",
+				"rtmr2", "rtmr3", "report_data", NULL }; *k; k++) {
+			const char *want = rt_json(j, *k);
+
+			if (!want || !strstr(out, want))
+				TH_LOG("dump lacks %s %s", *k, want ? want : "(not in expected.json)");
+			EXPECT_TRUE(want && strstr(out, want));
+		}
+		free(out);
+	}
 }
 
 /* expected.json: "quote_signature": "valid under embedded attestation key" */
@@ -258,7 +276,25 @@ TEST(snp_report_published)
 	for (int i = 0; i < 48; i++)
 		be[i] = s.signature_s[47 - i];
 	EXPECT_HEX(j, "signature_s", be, 48);
-	EXPECT_EQ(0, cima_snp_report_dump(&s, fopen("/dev/null", "w")));
+	/* The dump shows the fields with the published values. */
+	{
+		char *out = NULL;
+		size_t olen = 0;
+		FILE *f = open_memstream(&out, &olen);
+
+		ASSERT_TRUE(f != NULL);
+		EXPECT_EQ(0, cima_snp_report_dump(&s, f));
+		fclose(f);
+		for (const char *const *k = (const char *const[]){ "measurement", "chip_id",
+				"host_data", "report_data", NULL }; *k; k++) {
+			const char *want = rt_json(j, *k);
+
+			if (!want || !strstr(out, want))
+				TH_LOG("dump lacks %s %s", *k, want ? want : "(not in expected.json)");
+			EXPECT_TRUE(want && strstr(out, want));
+		}
+		free(out);
+	}
 }
 
 TEST(snp_report_truncations)

@@ -130,4 +130,47 @@ TEST(tsm_generation_never_moves)
 		TH_LOG("cleanup failed");
 }
 
+/*
+ * TDX measurement registers from the kernel's sysfs files (v6.16+:
+ * /sys/class/misc/tdx_guest/measurements/<reg>:sha384, 48 raw bytes), on a
+ * fake tree: index 0 = MRTD, 1-4 = RTMR0-3; a file of the wrong size is a
+ * clear error, not a short digest.
+ */
+TEST(tdx_measurement_sysfs)
+{
+	static const char *const regs[] = { "mrtd", "rtmr0", "rtmr1", "rtmr2", "rtmr3" };
+	struct cima_platform_opts po = { .sz = sizeof(po), .platform = CIMA_PLATFORM_TDX };
+	uint8_t want[48], got[CIMA_MAX_DIGEST_SIZE];
+	char p[512];
+
+	mkroot();
+	po.root = root;
+	touch("/dev/tdx_guest");
+	snprintf(p, sizeof(p), "mkdir -p %s/sys/class/misc/tdx_guest/measurements", root);
+	ASSERT_EQ(0, system(p));
+	for (int i = 0; i < 5; i++) {
+		memset(want, 0x10 * i + 1, sizeof(want));
+		want[0] = (uint8_t)i;
+		snprintf(p, sizeof(p), "%s/sys/class/misc/tdx_guest/measurements/%s:sha384",
+			 root, regs[i]);
+		put(p, want, sizeof(want));
+	}
+	for (int i = 0; i < 5; i++) {
+		memset(want, 0x10 * i + 1, sizeof(want));
+		want[0] = (uint8_t)i;
+		memset(got, 0, sizeof(got));
+		EXPECT_EQ(48, cima_get_cc_measurement(i, CIMA_ALG_SHA384, got, &po));
+		EXPECT_EQ(0, memcmp(got, want, 48));
+	}
+	EXPECT_EQ(CIMA_ALG_SHA384, cima_get_default_algorithm(&po));
+	EXPECT_EQ(5, cima_get_measurement_count(&po));
+	snprintf(p, sizeof(p), "%s/sys/class/misc/tdx_guest/measurements/rtmr3:sha384", root);
+	put(p, want, 47);
+	EXPECT_EQ(-EIO, cima_get_cc_measurement(4, CIMA_ALG_SHA384, got, &po));
+	EXPECT_TRUE(strstr(cima_strerror_last(), "47 bytes, expected 48") != NULL);
+	snprintf(p, sizeof(p), "rm -rf %s", root);
+	if (system(p))
+		TH_LOG("cleanup failed");
+}
+
 TAP_MAIN();
