@@ -281,6 +281,59 @@ static void truncations(const char *rel, int source, size_t limit)
 	free(buf);
 }
 
+/*
+ * On a CC platform IMA measures PCR 10 into RTMR2, CC index 3 (1-4 are
+ * RTMR0-3): a CCEL log with IMA's list appended puts every IMA event at
+ * index 3 (keeping PCR 10 as its log index), leaves no register 10, and
+ * moves index 3 away from the published RTMR2 of the CCEL log alone,
+ * while RTMR0/1 stay as published.
+ */
+TEST(ccel_with_ima_maps_pcr10_to_rtmr2)
+{
+	const char *ccel = "go-eventlog/cos-113-intel-tdx.bin", *ima = "ibmtss/imatest.log";
+	json_object *exp = expected_json(ccel);
+	struct cima_eventlog *log, *il;
+	struct cima_replay *r;
+	uint8_t *b1, *b2, want[48];
+	const uint8_t *v;
+	size_t l1, l2, len, n_ima = 0, bad = 0;
+
+	b1 = slurp(ccel, &l1);
+	b2 = slurp(ima, &l2);
+	if (!b1 || !b2 || !exp)
+		SKIP("shared test data not found (set %s)", TESTDATA_ENV);
+	log = cima_eventlog_parse(b1, l1, CIMA_SOURCE_CCEL);
+	il = cima_eventlog_parse(b2, l2, CIMA_SOURCE_IMA);
+	ASSERT_TRUE(log != NULL && il != NULL);
+	ASSERT_EQ(0, cima_eventlog_append(log, il));
+	for (size_t i = 0; i < cima_eventlog_count(log); i++) {
+		const struct cima_event *ev = cima_eventlog_event(log, i);
+
+		if (cima_event_source(ev) != CIMA_SOURCE_IMA)
+			continue;
+		n_ima++;
+		if (cima_event_index(ev) != 3 || cima_event_log_index(ev) != 10)
+			bad++;
+	}
+	EXPECT_TRUE(n_ima > 0);
+	EXPECT_EQ(0, bad);
+	r = cima_replay_cc_eventlog(log);
+	ASSERT_TRUE(r != NULL);
+	EXPECT_TRUE(cima_replay_value(r, 10, CIMA_ALG_SHA384, &len) == NULL);
+	unhex(json_object_get_string(jget(exp, "expected.rtmrs.sha384.RTMR2")), want, sizeof(want));
+	v = cima_replay_value(r, 3, CIMA_ALG_SHA384, &len);
+	EXPECT_TRUE(v && len == 48 && memcmp(v, want, 48));
+	unhex(json_object_get_string(jget(exp, "expected.rtmrs.sha384.RTMR0")), want, sizeof(want));
+	v = cima_replay_value(r, 1, CIMA_ALG_SHA384, &len);
+	EXPECT_TRUE(v && len == 48 && !memcmp(v, want, 48));
+	tap_diag("%zu IMA events at CC index 3 (RTMR2)", n_ima);
+	cima_replay_free(r);
+	cima_eventlog_free(log);
+	json_object_put(exp);
+	free(b1);
+	free(b2);
+}
+
 TEST(truncate_gce) { truncations("tpm2-tools/event-gce-ubuntu-2104-log.bin", CIMA_SOURCE_FIRMWARE, 0); }
 TEST(truncate_glinux) { truncations("go-tpm-tools/glinux-alex.bin", CIMA_SOURCE_FIRMWARE, 0); }
 TEST(truncate_legacy) { truncations("tpm2-tools/event-uefi-sha1-log.bin", CIMA_SOURCE_FIRMWARE, 0); }
