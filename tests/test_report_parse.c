@@ -30,6 +30,38 @@ static unsigned char *must_load(const char *rel, size_t *len)
 	EXPECT_STREQ(rt_hex(p, n), _e);					\
 } while (0)
 
+static int tdx_dump(const void *q, FILE *f) { return cima_tdx_quote_dump(q, f); }
+static int snp_dump(const void *r, FILE *f) { return cima_snp_report_dump(r, f); }
+
+/*
+ * Dump @obj with @dump into memory; the number of @keys whose value in the
+ * expected JSON @j does not appear in the dump (each is logged).
+ */
+static int dump_shows(int (*dump)(const void *, FILE *), const void *obj, const char *j,
+		      const char *const *keys)
+{
+	char *out = NULL;
+	size_t olen = 0;
+	int missing = 0;
+	FILE *f = open_memstream(&out, &olen);
+
+	if (!f)
+		return -1;
+	if (dump(obj, f))
+		missing++;
+	fclose(f);
+	for (; *keys; keys++) {
+		const char *want = rt_json(j, *keys);
+
+		if (!want || !strstr(out, want)) {
+			TH_LOG("dump lacks %s %s", *keys, want ? want : "(not in expected.json)");
+			missing++;
+		}
+	}
+	free(out);
+	return missing;
+}
+
 TEST(tdx_quote_v4_published)
 {
 	size_t len, jlen;
@@ -68,24 +100,9 @@ TEST(tdx_quote_v4_published)
 	EXPECT_EQ(atoi(e), t.total_len);
 	EXPECT_FALSE(t.body.has_tdx15);
 	/* The dump shows MRTD, the RTMRs and REPORTDATA with the published values. */
-	{
-		char *out = NULL;
-		size_t olen = 0;
-		FILE *f = open_memstream(&out, &olen);
-
-		ASSERT_TRUE(f != NULL);
-		EXPECT_EQ(0, cima_tdx_quote_dump(&t, f));
-		fclose(f);
-		for (const char *const *k = (const char *const[]){ "mr_td", "rtmr0", "rtmr1",
-				"rtmr2", "rtmr3", "report_data", NULL }; *k; k++) {
-			const char *want = rt_json(j, *k);
-
-			if (!want || !strstr(out, want))
-				TH_LOG("dump lacks %s %s", *k, want ? want : "(not in expected.json)");
-			EXPECT_TRUE(want && strstr(out, want));
-		}
-		free(out);
-	}
+	EXPECT_EQ(0, dump_shows(tdx_dump, &t, j,
+				(const char *const[]){ "mr_td", "rtmr0", "rtmr1", "rtmr2",
+						       "rtmr3", "report_data", NULL }));
 }
 
 /* expected.json: "quote_signature": "valid under embedded attestation key" */
@@ -277,24 +294,9 @@ TEST(snp_report_published)
 		be[i] = s.signature_s[47 - i];
 	EXPECT_HEX(j, "signature_s", be, 48);
 	/* The dump shows the fields with the published values. */
-	{
-		char *out = NULL;
-		size_t olen = 0;
-		FILE *f = open_memstream(&out, &olen);
-
-		ASSERT_TRUE(f != NULL);
-		EXPECT_EQ(0, cima_snp_report_dump(&s, f));
-		fclose(f);
-		for (const char *const *k = (const char *const[]){ "measurement", "chip_id",
-				"host_data", "report_data", NULL }; *k; k++) {
-			const char *want = rt_json(j, *k);
-
-			if (!want || !strstr(out, want))
-				TH_LOG("dump lacks %s %s", *k, want ? want : "(not in expected.json)");
-			EXPECT_TRUE(want && strstr(out, want));
-		}
-		free(out);
-	}
+	EXPECT_EQ(0, dump_shows(snp_dump, &s, j,
+				(const char *const[]){ "measurement", "chip_id", "host_data",
+						       "report_data", NULL }));
 }
 
 TEST(snp_report_truncations)
