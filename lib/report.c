@@ -407,7 +407,8 @@ struct cima_report *cima_get_cc_report(const void *nonce, size_t nonce_len,
 		} else if (!ret) {
 			ret = get_report(r, &p, &o);
 		}
-		if (!ret && o.evidence_snapshot)
+		/* The TPM quote loop already held the cima PCR to the snapshot. */
+		if (!ret && o.evidence_snapshot && r->snap_tpm_index < 0)
 			ret = snapshot_matches_report(r, snap);
 		if (!ret)
 			return r;
