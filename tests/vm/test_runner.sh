@@ -3,6 +3,8 @@
 # Host-side tests of the test VM runner, tools/vm/run (boots real VMs, so
 # make check runs it beside the host unit tests rather than in them):
 #  - a guest command's exit status comes back (exit 3 -> 3);
+#  - COMMAND's arguments reach the guest unchanged (newlines, quotes, $,
+#    backslashes, globs, an empty argument);
 #  - the guest has a TPM with a sha384 bank (PCR 0 is 96 hex digits);
 #  - two runs at once do not interfere;
 #  - a hanging command is killed by --timeout, reported, exit 124;
@@ -21,7 +23,7 @@ trap 'pkill -f "$work/" 2>/dev/null; rm -rf "$work"' EXIT
 # Each case gets its own TMPDIR so what a run leaves behind can be seen.
 tmpdir() { mkdir -p "$work/$1"; echo "$work/$1"; }
 
-tap_plan 12
+tap_plan 13
 
 # clean NAME DIR: nothing of the runs under DIR is left.
 clean() {
@@ -62,7 +64,28 @@ else
 fi
 clean "two runs at once" "$t1"
 
-# 5-6: a hanging command and --timeout.
+# 5: arguments pass through unchanged: a script with a newline for sh -c
+# and awkward arguments, each printed between brackets, must print in the
+# guest exactly what it prints here.
+t=$(tmpdir argv)
+script='printf "[%s]\n" "$@"
+echo "second line of the script"'
+argv=("a b" "line 1
+line 2" "it's" '"double"' '$HOME $(id -u) `id -u`' 'back\slash\' '' '*'
+	"$(printf 'tab\there')" "ends in a newline
+")
+sh -c "$script" argv0 "${argv[@]}" > "$work/argv.want"
+TMPDIR=$t "$run" --kernel "$kernel" --no-module -- \
+	sh -c "$script" argv0 "${argv[@]}" > "$work/argv.out" 2>&1
+rc=$?
+if [ $rc = 0 ] && cmp -s "$work/argv.want" "$work/argv.out"; then
+	tap_ok "sh -c with a newline and awkward arguments arrive unchanged"
+else
+	tap_fail "sh -c with a newline and awkward arguments arrive unchanged" \
+		"exit $rc" "$(diff "$work/argv.want" "$work/argv.out")"
+fi
+
+# 6-7: a hanging command and --timeout.
 t=$(tmpdir timeout)
 start=$(date +%s)
 TMPDIR=$t "$run" --kernel "$kernel" --no-module --timeout 60 -- \
@@ -78,7 +101,7 @@ else
 fi
 clean "timeout" "$t"
 
-# 7-8: SIGTERM to the runner while the guest runs.
+# 8-9: SIGTERM to the runner while the guest runs.
 t=$(tmpdir term)
 TMPDIR=$t "$run" --kernel "$kernel" --no-module -- \
 	sh -c 'echo up; sleep 1000' > "$work/term.out" 2>&1 &
@@ -93,7 +116,7 @@ else
 fi
 clean "SIGTERM" "$t"
 
-# 9-12: arguments, with no VM started.
+# 10-13: arguments, with no VM started.
 t=$(tmpdir args)
 TMPDIR=$t "$run" --kernel 5.10 -- true > "$work/a1" 2>&1; rc_a=$?
 TMPDIR=$t "$run" --bogus -- true > "$work/a2" 2>&1; rc_b=$?
