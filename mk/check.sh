@@ -73,10 +73,17 @@ for k in $kernels; do
 	suites+=("vm-$k-sim|--kernel $k --module-args backend=sim|selftests/run.sh boot kmod/test_log kmod/test_container kmod/test_cgroups.sh kmod/test_unload.sh")
 done
 
+# Every suite's kernel runs SLUB's own checks (sanity, red zones, poison,
+# user tracking) on caches that are not merged, so a slab overrun or
+# use-after-free in the module is reported even without KASAN; the runner
+# fails a run whose guest log has such a report (exit 126).
+vm_debug_append="slub_debug=FZPU slab_nomerge"
+
 run_suite() {
 	local name=$1 opts=$2 cmd=$3 rc
 	# shellcheck disable=SC2086
-	tools/vm/run $opts --timeout 1500 -- $cmd > "$res/$name.tap" 2>&1
+	tools/vm/run $opts --append "$vm_debug_append" --timeout 1500 -- $cmd \
+		> "$res/$name.tap" 2>&1
 	rc=$?
 	case $rc in
 	0|1) ;;

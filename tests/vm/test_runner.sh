@@ -9,6 +9,8 @@
 #  - two runs at once do not interfere;
 #  - a hanging command is killed by --timeout, reported, exit 124;
 #  - a WARNING in the guest kernel log fails the run (exit 126) and is shown;
+#  - so does a SLUB debug report ("BUG kmalloc-64 (Not tainted): ..."),
+#    and --append given twice puts both parts on the kernel command line;
 #  - SIGTERM to the runner stops the VM;
 #  - bad options fail with a message and exit 125 before any VM starts;
 #  - after every one of these, no QEMU, swtpm or virtiofsd of the run is
@@ -23,7 +25,7 @@ trap 'pkill -f "$work/" 2>/dev/null; rm -rf "$work"' EXIT
 # Each case gets its own TMPDIR so what a run leaves behind can be seen.
 tmpdir() { mkdir -p "$work/$1"; echo "$work/$1"; }
 
-tap_plan 13
+tap_plan 14
 
 # clean NAME DIR: nothing of the runs under DIR is left.
 clean() {
@@ -85,7 +87,23 @@ else
 		"exit $rc" "$(diff "$work/argv.want" "$work/argv.out")"
 fi
 
-# 6-7: a hanging command and --timeout.
+# 6: a SLUB report, as slub_debug=FZPU prints it (no colon after BUG),
+# fails the run; both --append parts reach the kernel command line.
+t=$(tmpdir slub)
+TMPDIR=$t "$run" --kernel "$kernel" --no-module --append slub_debug=FZPU \
+	--append slab_nomerge -- sh -c 'cat /proc/cmdline
+echo "BUG kmalloc-64 (Not tainted): Redzone overwritten (planted)" > /dev/kmsg' \
+	> "$work/slub.out" 2>&1
+rc=$?
+if [ $rc = 126 ] && grep -q 'Redzone overwritten (planted)' "$work/slub.out" &&
+   grep -q 'slub_debug=FZPU slab_nomerge' "$work/slub.out"; then
+	tap_ok "a SLUB report fails the run (126); --append twice adds up"
+else
+	tap_fail "a SLUB report fails the run (126); --append twice adds up" \
+		"exit $rc" "$(cat "$work/slub.out")"
+fi
+
+# 7-8: a hanging command and --timeout.
 t=$(tmpdir timeout)
 start=$(date +%s)
 TMPDIR=$t "$run" --kernel "$kernel" --no-module --timeout 60 -- \
@@ -101,7 +119,7 @@ else
 fi
 clean "timeout" "$t"
 
-# 8-9: SIGTERM to the runner while the guest runs.
+# 9-10: SIGTERM to the runner while the guest runs.
 t=$(tmpdir term)
 TMPDIR=$t "$run" --kernel "$kernel" --no-module -- \
 	sh -c 'echo up; sleep 1000' > "$work/term.out" 2>&1 &
@@ -116,7 +134,7 @@ else
 fi
 clean "SIGTERM" "$t"
 
-# 10-13: arguments, with no VM started.
+# 11-14: arguments, with no VM started.
 t=$(tmpdir args)
 TMPDIR=$t "$run" --kernel 5.10 -- true > "$work/a1" 2>&1; rc_a=$?
 TMPDIR=$t "$run" --bogus -- true > "$work/a2" 2>&1; rc_b=$?
