@@ -10,5 +10,6 @@
 #include <cima/common.h>
 #include <cima/eventlog.h>
 #include <cima/report.h>
+#include <cima/verify.h>
 
 #endif /* CIMA_CIMA_H */
