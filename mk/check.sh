@@ -98,7 +98,6 @@ run_suite() {
 # run being stopped): they go on beside the suites.
 stamp "starting runner (in the background)"
 CIMA_VM_KERNEL=${kernels##* } tests/vm/test_runner.sh > "$res/runner.tap" 2>&1 &
-runner=$!
 
 spids=()
 for s in "${suites[@]}"; do

@@ -6,7 +6,7 @@
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-export O=${O:-$top/build}
+export O="${O:-$top/build}"
 k=${DEMO_KERNEL:-6.12}
 blog=$O/demo-build.log
 mkdir -p "$O"

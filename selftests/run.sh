@@ -28,7 +28,7 @@ for s in $sel; do
 		echo "# selftests: $name"
 		"$top/mk/tap-run" "$name" "$per_test_timeout" "$t" || status=1
 	done
-	# Areas such as lib/ and fakes/ hold helpers only; a name asked for
+	# Areas such as common/ and fakes/ hold helpers only; a name asked for
 	# that matches nothing is an error.
 	if [ $found = 0 ] && [ $explicit -gt 0 ]; then
 		echo "not ok - $s # no such selftest (not built?)"

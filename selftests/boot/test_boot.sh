@@ -10,7 +10,7 @@
 #    (/sys/class/tpm/tpm0/pcr-sha256/N and pcr-sha384/N), for every PCR
 #    the log extends, in both banks.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/selftests/lib/tap.sh"
+. "$top/selftests/common/tap.sh"
 
 fwlog=/sys/kernel/security/tpm0/binary_bios_measurements
 tpm=/sys/class/tpm/tpm0

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Write an OCI runtime config.json for a busybox bundle in the test VM
 # (cgroup v2, no systemd: cgroupfs driver with an explicit cgroupsPath).
 # Source it, then:
@@ -29,7 +30,7 @@ cima_json_str() {
 }
 
 cima_oci_config() {
-	local bundle=$1 cgpath=$2 secfs=0 args= a caps
+	local bundle=$1 cgpath=$2 secfs=0 args='' a caps
 	shift 2 || return 1
 	while [ $# -gt 0 ]; do
 		case "$1" in

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Build a minimal root filesystem for runc/crun from the static busybox of
 # Debian's busybox-static package.  Source it, then:
 #

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
 # TAP output for shell selftests.  Source it, declare the plan, report:
 #
-#	. "$top/selftests/lib/tap.sh"
+#	. "$top/selftests/common/tap.sh"
 #	tap_plan 3
 #	if cmp -s a b; then tap_ok "logs agree"; else tap_fail "logs agree"; fi
 #	tap_skip "crun container" "crun is not installed"

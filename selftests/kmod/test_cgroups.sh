@@ -15,8 +15,8 @@
 #    is refused the global log.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
-. "$top/selftests/lib/tap.sh"
-. "$top/selftests/lib/oci.sh"
+. "$top/selftests/common/tap.sh"
+. "$top/selftests/common/oci.sh"
 
 fs=/sys/kernel/security/cima
 log=$fs/ascii_runtime_measurements

@@ -13,9 +13,9 @@
 #    order, and containers/<id>/ is gone after the container ended;
 #  - the log still replays (tpm2_eventlog) to the register.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/selftests/lib/tap.sh"
-. "$top/selftests/lib/rootfs.sh"
-. "$top/selftests/lib/oci.sh"
+. "$top/selftests/common/tap.sh"
+. "$top/selftests/common/rootfs.sh"
+. "$top/selftests/common/oci.sh"
 
 fs=/sys/kernel/security/cima
 runtimes="runc crun"

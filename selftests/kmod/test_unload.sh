@@ -10,7 +10,7 @@
 #    log tests rerun against it) and never touches the TPM's PCR; the
 #    module is then loaded again with the parameters it had.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/selftests/lib/tap.sh"
+. "$top/selftests/common/tap.sh"
 
 fs=/sys/kernel/security/cima
 params=/sys/module/cima/parameters

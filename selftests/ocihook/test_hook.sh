@@ -16,9 +16,9 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 hook=$O/cima-oci-hook
-. "$top/selftests/lib/tap.sh"
-. "$top/selftests/lib/rootfs.sh"
-. "$top/selftests/lib/oci.sh"
+. "$top/selftests/common/tap.sh"
+. "$top/selftests/common/rootfs.sh"
+. "$top/selftests/common/oci.sh"
 
 fs=/sys/kernel/security/cima
 log=$fs/ascii_runtime_measurements

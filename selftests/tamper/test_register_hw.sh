@@ -7,7 +7,7 @@
 # longer the log's replay, and cima verify must fail naming the index.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
-. "$top/selftests/lib/tap.sh"
+. "$top/selftests/common/tap.sh"
 fs=/sys/kernel/security/cima
 export TPM2TOOLS_TCTI=${TPM2TOOLS_TCTI:-device:/dev/tpmrm0}
 tap_plan 3

@@ -16,7 +16,7 @@
 #  - after every one of these, no QEMU, swtpm or virtiofsd of the run is
 #    left and its temporary directory is gone.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/selftests/lib/tap.sh"
+. "$top/selftests/common/tap.sh"
 run=$top/tools/vm/run
 kernel=${CIMA_VM_KERNEL:-6.12}
 
@@ -72,6 +72,7 @@ clean "two runs at once" "$t1"
 t=$(tmpdir argv)
 script='printf "[%s]\n" "$@"
 echo "second line of the script"'
+# shellcheck disable=SC2016,SC1003  # literal $, backquotes and backslashes
 argv=("a b" "line 1
 line 2" "it's" '"double"' '$HOME $(id -u) `id -u`' 'back\slash\' '' '*'
 	"$(printf 'tab\there')" "ends in a newline

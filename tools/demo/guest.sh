@@ -7,8 +7,8 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 export PATH="$O:$PATH"
-. "$top/selftests/lib/rootfs.sh"
-. "$top/selftests/lib/oci.sh"
+. "$top/selftests/common/rootfs.sh"
+. "$top/selftests/common/oci.sh"
 
 fs=/sys/kernel/security/cima
 step=0
