@@ -35,6 +35,7 @@ static const struct subcommand subcommands[] = {
 	{ "info", cmd_info, "platform, report backend, register banks and counts, module state" },
 	{ "report", cmd_report, "get a signed report (TPM quote, TDX quote, SNP report) binding a nonce" },
 	{ "measurement", cmd_measurement, "print measurement registers (TDX MRTD/RTMRs, SNP MEASUREMENT, TPM PCRs)" },
+	{ "verify-report", cmd_verify_report, "check a TDX quote or SNP report against Intel's or AMD's chain, offline" },
 };
 
 static void usage(FILE *f)

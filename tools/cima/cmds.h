@@ -15,5 +15,6 @@ int cmd_container(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_measurement(int argc, char **argv);
+int cmd_verify_report(int argc, char **argv);
 
 #endif
