@@ -1,10 +1,29 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Strict base64 (RFC 4648 section 4): standard alphabet, '=' padding. */
+/*
+ * Strict base64 (RFC 4648 section 4): standard alphabet, '=' padding.
+ * Internal to libcima (JSON dumps of event data) and compiled into the
+ * cima tool as well; see b64.h.
+ */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include <cima/report.h>
-#include "report_internal.h"
+#include "b64.h"
+
+static ssize_t __attribute__((format(printf, 4, 5)))
+b64_fail(int err, char *why, size_t why_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && why_size) {
+		va_start(ap, fmt);
+		vsnprintf(why, why_size, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
 
 static int b64_val(unsigned char c)
 {
@@ -21,20 +40,20 @@ static int b64_val(unsigned char c)
 	return -1;
 }
 
-ssize_t cima_b64_decode(const char *in, size_t in_len, uint8_t *out,
-			size_t out_max)
+ssize_t cima__b64_decode(const char *in, size_t in_len, uint8_t *out,
+			 size_t out_max, char *why, size_t why_size)
 {
 	size_t n = 0, pad = 0;
 
 	if (!in && in_len)
-		return cima__err(-EINVAL, "base64: NULL input");
+		return b64_fail(-EINVAL, why, why_size, "base64: NULL input");
 	if (in_len % 4)
-		return cima__err(-EINVAL, "base64: length %zu is not a multiple of 4",
+		return b64_fail(-EINVAL, why, why_size, "base64: length %zu is not a multiple of 4",
 				 in_len);
 	if (in_len && in[in_len - 1] == '=')
 		pad = (in_len >= 2 && in[in_len - 2] == '=') ? 2 : 1;
 	if (in_len / 4 * 3 - pad > out_max)
-		return cima__err(-ENOBUFS, "base64: decodes to %zu bytes, more than %zu",
+		return b64_fail(-ENOBUFS, why, why_size, "base64: decodes to %zu bytes, more than %zu",
 				 in_len / 4 * 3 - pad, out_max);
 	for (size_t i = 0; i < in_len; i += 4) {
 		int v[4];
@@ -49,14 +68,14 @@ ssize_t cima_b64_decode(const char *in, size_t in_len, uint8_t *out,
 			}
 			v[k] = b64_val(c);
 			if (v[k] < 0)
-				return cima__err(-EINVAL, "base64: invalid character 0x%02x at offset %zu",
+				return b64_fail(-EINVAL, why, why_size, "base64: invalid character 0x%02x at offset %zu",
 						 c, i + k);
 		}
 		/* Non-canonical encodings (stray bits under the padding) are rejected. */
 		if (last && pad == 1 && (v[2] & 3))
-			return cima__err(-EINVAL, "base64: non-zero bits before '=' padding");
+			return b64_fail(-EINVAL, why, why_size, "base64: non-zero bits before '=' padding");
 		if (last && pad == 2 && (v[1] & 15))
-			return cima__err(-EINVAL, "base64: non-zero bits before '==' padding");
+			return b64_fail(-EINVAL, why, why_size, "base64: non-zero bits before '==' padding");
 		out[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
 		if (!last || pad < 2)
 			out[n++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
@@ -66,7 +85,7 @@ ssize_t cima_b64_decode(const char *in, size_t in_len, uint8_t *out,
 	return (ssize_t)n;
 }
 
-char *cima_b64_encode(const void *in, size_t len)
+char *cima__b64_encode(const void *in, size_t len)
 {
 	static const char a[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

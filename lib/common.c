@@ -89,6 +89,43 @@ int cima__err(int err, const char *fmt, ...)
 	return err < 0 ? err : -err;
 }
 
+void *cima__err_ptr(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	cima__log(CIMA_LOG_DEBUG, "%s", last_error);
+	errno = err < 0 ? -err : err;
+	return NULL;
+}
+
+int cima__opts_load(const void *uopts, void *out, size_t out_size, size_t known,
+		    const char *what)
+{
+	const uint8_t *p = uopts;
+	size_t sz;
+
+	memset(out, 0, out_size);
+	*(size_t *)out = out_size;
+	if (!uopts)
+		return 0;
+	memcpy(&sz, uopts, sizeof(sz));
+	if (sz < sizeof(size_t))
+		return cima__err(-EINVAL, "%s: sz is %zu, not set (use CIMA_OPTS)", what, sz);
+	if (sz > 4096)
+		return cima__err(-EINVAL, "%s: sz %zu is not a plausible size", what, sz);
+	/* Fields this library does not know must be zero: never ignored. */
+	for (size_t i = known; i < sz; i++)
+		if (p[i])
+			return cima__err(-EINVAL, "%s: unknown non-zero byte at offset %zu (the library knows %zu bytes)",
+					 what, i, known);
+	memcpy(out, uopts, sz < out_size ? sz : out_size);
+	*(size_t *)out = out_size;
+	return 0;
+}
+
 const char *cima_strerror_last(void)
 {
 	return last_error;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The cima module's containers: list, per-container view and register. */
+/*
+ * The cima module's containers: list, find by cgroup, per-container view
+ * and register.  The files are read by lib/securityfs.c.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +11,7 @@
 
 #include <uapi/cima.h>
 
-#include "eventlog_internal.h"
+#include "securityfs.h"
 
 void cima_container_ids_free(char **ids)
 {
@@ -65,81 +68,104 @@ nomem:
 	return cima__err(-ENOMEM, "out of memory");
 }
 
+/* Is @cg (escaped) the cgroup @mine (escaped) or below it? */
+static bool cgroup_within(const char *cg, const char *mine)
+{
+	size_t n = strlen(mine);
+
+	if (!strcmp(mine, "/"))
+		return true;
+	return !strncmp(cg, mine, n) && (cg[n] == '\0' || cg[n] == '/');
+}
+
+int cima_container_find(const char *fsroot, const char *cgroup, char **idp)
+{
+	char dir[4096], path[4096 + 300], *esc, *best = NULL;
+	size_t best_len = 0;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (!cgroup || !idp)
+		return cima__err(-EINVAL, "container find: NULL argument");
+	snprintf(dir, sizeof(dir), "%s/%s", fsroot ? fsroot : CIMA_FS_ROOT,
+		 CIMA_DIR_CONTAINERS);
+	esc = cima__sfs_escape(cgroup);
+	if (!esc)
+		return cima__err(-ENOMEM, "out of memory");
+	d = opendir(dir);
+	if (!d) {
+		ret = -errno;
+		free(esc);
+		return cima__err(ret, "cannot open %s: %s%s", dir, strerror(-ret),
+				 ret == -ENOENT ? " (is cima.ko loaded?)" : "");
+	}
+	while ((de = readdir(d))) {
+		char *mine;
+
+		if (de->d_name[0] == '.' || cima__check_container_id(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, de->d_name, CIMA_CFILE_CGROUP);
+		if (cima__sfs_read_cgroup(path, &mine, NULL))
+			continue;	/* stopped meanwhile */
+		if (cgroup_within(esc, mine) && (!best || strlen(mine) > best_len)) {
+			free(best);
+			best = strdup(de->d_name);
+			best_len = strlen(mine);
+			if (!best)
+				ret = cima__err(-ENOMEM, "out of memory");
+		}
+		free(mine);
+		if (ret)
+			break;
+	}
+	closedir(d);
+	free(esc);
+	if (!ret && !best)
+		ret = cima__err(-ENOENT, "cgroup %s is not a cima container (no %s/*/%s matches)",
+				cgroup, dir, CIMA_CFILE_CGROUP);
+	if (ret) {
+		free(best);
+		return ret;
+	}
+	*idp = best;
+	return 0;
+}
+
 struct cima_eventlog *cima_container_eventlog(const char *id)
 {
 	CIMA_OPTS(cima_eventlog_opts, o, .source = CIMA_SOURCE_CIMA, .container = id);
 
-	if (!id) {
-		cima__err(-EINVAL, "NULL container id");
-		errno = EINVAL;
-		return NULL;
-	}
+	if (!id)
+		return cima__err_ptr(-EINVAL, "NULL container id");
 	return cima_eventlog_open(&o);
-}
-
-/* The platform register's index from the module's register file. */
-static uint32_t cima_register_index(void)
-{
-	char line[128];
-	uint32_t index = 0;
-	FILE *f = fopen(CIMA_FS_ROOT "/" CIMA_FILE_REGISTER, "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "index %u", &index) == 1)
-			break;
-	fclose(f);
-	return index;
 }
 
 struct cima_replay *cima_container_register(const char *id)
 {
-	char path[256], line[256];
+	struct cima__sfs_register reg;
+	struct cima__sfs_values v;
 	struct cima_replay *r;
-	uint32_t index;
-	int ret = 0;
-	FILE *f;
+	char path[256];
+	int ret;
 
-	if (!id || !*id || strchr(id, '/') || id[0] == '.' || strlen(id) > CIMA_ID_MAX) {
-		cima__err(-EINVAL, "invalid container id '%s'", id ? id : "(null)");
-		errno = EINVAL;
-		return NULL;
-	}
-	snprintf(path, sizeof(path), "%s/%s/%s/%s", CIMA_FS_ROOT, CIMA_DIR_CONTAINERS,
-		 id, CIMA_CFILE_REGISTER);
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		cima__err(ret, "%s: %s", path, strerror(-ret));
+	ret = cima__check_container_id(id);
+	if (!ret)
+		ret = cima__sfs_container_path(path, sizeof(path), NULL, id,
+					       CIMA_CFILE_REGISTER);
+	if (!ret)
+		ret = cima__sfs_read_values(path, &v);
+	if (ret) {
 		errno = -ret;
 		return NULL;
 	}
-	index = cima_register_index();
+	/* The register index: the module's platform register. */
+	if (cima__sfs_read_register(CIMA_FS_ROOT "/" CIMA_FILE_REGISTER, &reg))
+		reg.index = 0;
 	r = cima_replay_new();
-	while (r && fgets(line, sizeof(line), f)) {
-		char name[32], hex[160];
-		uint8_t v[CIMA_MAX_DIGEST_SIZE];
-		int alg;
-		size_t n;
-
-		if (sscanf(line, "%31s %159s", name, hex) != 2 ||
-		    (alg = cima_alg_from_name(name)) < 0) {
-			ret = cima__err(-EBADMSG, "%s: unexpected line '%.64s'", path, line);
-			break;
-		}
-		n = cima_alg_digest_size((uint16_t)alg);
-		if (cima__unhex(hex, strlen(hex), v, n)) {
-			ret = cima__err(-EBADMSG, "%s: bad %s value", path, name);
-			break;
-		}
-		ret = cima_replay_set(r, index, (uint16_t)alg, v, n);
-		if (ret)
-			break;
-	}
-	fclose(f);
-	if (!r)
-		return NULL;
+	for (unsigned int i = 0; r && i < v.nbanks && !ret; i++)
+		ret = cima_replay_set(r, reg.index, v.alg[i], v.val[i],
+				      cima_alg_digest_size(v.alg[i]));
 	if (ret) {
 		cima_replay_free(r);
 		errno = -ret;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <openssl/evp.h>
 
 #include "eventlog_internal.h"
 
@@ -114,12 +113,10 @@ static void json_hex(FILE *out, const uint8_t *p, size_t len)
 
 static int json_b64(FILE *out, const uint8_t *p, size_t len)
 {
-	size_t cap = 4 * ((len + 2) / 3) + 1;
-	unsigned char *b = malloc(cap);
+	char *b = cima__b64_encode(p, len);
 
 	if (!b)
 		return -ENOMEM;
-	EVP_EncodeBlock(b, p, (int)len);
 	fprintf(out, "\"%s\"", b);
 	free(b);
 	return 0;

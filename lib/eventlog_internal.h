@@ -58,6 +58,12 @@ const char *cima__eventlog_intern(struct cima_eventlog *log, const uint8_t *name
 /* Record @alg in the log's bank list; 0 or -errno. */
 int cima__eventlog_add_bank(struct cima_eventlog *log, uint16_t alg);
 
+/* Parse @buf into a new log (ownership of @buf passes to it, even on failure). */
+struct cima_eventlog *cima__eventlog_parse_owned(uint8_t *buf, size_t len, int source,
+						 uint16_t ima_alg);
+/* Keep events [start, start + count) of @log; 0 or -ERANGE. */
+int cima__eventlog_slice(struct cima_eventlog *log, uint32_t start, uint32_t count);
+
 /* Parsers: append the events of one source's bytes (kept by the caller). */
 int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		    int source);
@@ -69,16 +75,5 @@ int cima__ima_template_hash(const struct cima_event *ev, uint16_t alg,
 
 /* TPM PCR -> CC MR index, as TDVF maps them; -1 when unmapped. */
 int cima__pcr_to_mr(uint32_t pcr);
-
-static inline uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static inline uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 #endif

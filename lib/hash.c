@@ -169,11 +169,7 @@ int cima__unhex(const char *hex, size_t hexlen, uint8_t *out, size_t len)
 	return 0;
 }
 
-/*
- * securityfs and sysfs files report size 0, so read until EOF in growing
- * chunks rather than trusting st_size.
- */
-int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
+int cima__read_file_max(const char *path, uint8_t **bufp, size_t *lenp, size_t max)
 {
 	size_t cap = 65536, len = 0;
 	struct stat st;
@@ -189,7 +185,9 @@ int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    (uint64_t)st.st_size < SIZE_MAX / 2)
 		cap = (size_t)st.st_size + 1;
-	buf = malloc(cap);
+	if (cap > max + 1)
+		cap = max + 1;
+	buf = malloc(cap + 1);
 	if (!buf) {
 		close(fd);
 		return cima__err(-ENOMEM, "%s: out of memory", path);
@@ -198,12 +196,18 @@ int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
 		ssize_t n;
 
 		if (len == cap) {
-			if (cap > SIZE_MAX / 2 || !(tmp = realloc(buf, cap * 2))) {
+			size_t ncap = cap > max / 2 ? max + 1 : cap * 2;
+
+			if (len > max) {
+				err = cima__err(-EFBIG, "%s: larger than %zu bytes", path, max);
+				goto fail;
+			}
+			if (!(tmp = realloc(buf, ncap + 1))) {
 				err = cima__err(-ENOMEM, "%s: out of memory", path);
 				goto fail;
 			}
 			buf = tmp;
-			cap *= 2;
+			cap = ncap;
 		}
 		n = read(fd, buf + len, cap - len);
 		if (n < 0) {
@@ -217,7 +221,12 @@ int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
 			break;
 		len += (size_t)n;
 	}
+	if (len > max) {
+		err = cima__err(-EFBIG, "%s: larger than %zu bytes", path, max);
+		goto fail;
+	}
 	close(fd);
+	buf[len] = 0;
 	*bufp = buf;
 	*lenp = len;
 	return 0;
@@ -225,4 +234,9 @@ fail:
 	close(fd);
 	free(buf);
 	return err;
+}
+
+int cima__read_file(const char *path, uint8_t **bufp, size_t *lenp)
+{
+	return cima__read_file_max(path, bufp, lenp, CIMA__LOG_FILE_MAX);
 }

@@ -40,7 +40,7 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		if (len - p < hdr)
 			return cima__err(-EBADMSG, "ima: offset %zu: truncated record header (%zu of %zu bytes)",
 					 off, len - p, hdr);
-		nlen = get_le32(buf + p + hdr - 4);
+		nlen = cima__le32(buf + p + hdr - 4);
 		if (nlen == 0 || nlen > IMA_TEMPLATE_NAME_MAX)
 			return cima__err(-EBADMSG, "ima: offset %zu: template name length %u (1..%d allowed)",
 					 p + hdr - 4, nlen, IMA_TEMPLATE_NAME_MAX);
@@ -52,7 +52,7 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 			return -ENOMEM;
 		ev->source = CIMA_SOURCE_IMA;
 		ev->offset = off;
-		ev->log_index = ev->index = get_le32(buf + p);
+		ev->log_index = ev->index = cima__le32(buf + p);
 		ev->ndig = 1;
 		ev->alg[0] = alg;
 		ev->dig[0] = buf + p + 4;
@@ -71,7 +71,7 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 			if (len - p < IMA_DIGEST_SIZE + 4)
 				return cima__err(-EBADMSG, "ima: offset %zu: truncated 'ima' template data",
 						 p);
-			dlen = get_le32(buf + p + IMA_DIGEST_SIZE);
+			dlen = cima__le32(buf + p + IMA_DIGEST_SIZE);
 			if (dlen > IMA_EVENT_NAME_LEN_MAX)
 				return cima__err(-EBADMSG, "ima: offset %zu: file name length %u (at most %d)",
 						 p + IMA_DIGEST_SIZE, dlen, IMA_EVENT_NAME_LEN_MAX);
@@ -87,7 +87,7 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		if (len - p < 4)
 			return cima__err(-EBADMSG, "ima: offset %zu: truncated template data length",
 					 p);
-		dlen = get_le32(buf + p);
+		dlen = cima__le32(buf + p);
 		if (dlen > IMA_TEMPLATE_DATA_MAX || dlen > len - p - 4)
 			return cima__err(-EBADMSG, "ima: offset %zu: template data length %u overruns the %zu bytes left",
 					 p, dlen, len - p - 4);
@@ -99,7 +99,7 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 			if (dlen - q < 4)
 				return cima__err(-EBADMSG, "ima: offset %zu: truncated template field length",
 						 p + q);
-			flen = get_le32(buf + p + q);
+			flen = cima__le32(buf + p + q);
 			if (flen > dlen - q - 4)
 				return cima__err(-EBADMSG, "ima: offset %zu: template field length %u overruns the template data",
 						 p + q, flen);

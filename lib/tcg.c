@@ -39,7 +39,7 @@ static int parse_spec_id(struct cima_eventlog *log, const uint8_t *d, size_t dle
 	if (dlen < 28)
 		return cima__err(-EBADMSG, "%s: offset %zu: Spec ID event is %zu bytes, needs at least 28",
 				 src_name(source), doff, dlen);
-	n = get_le32(d + 24);
+	n = cima__le32(d + 24);
 	if (n == 0 || n > CIMA_MAX_BANKS)
 		return cima__err(-EBADMSG, "%s: offset %zu: Spec ID lists %u algorithms (1..%d supported)",
 				 src_name(source), doff + 24, n, CIMA_MAX_BANKS);
@@ -48,7 +48,7 @@ static int parse_spec_id(struct cima_eventlog *log, const uint8_t *d, size_t dle
 				 src_name(source), doff + 28, n, dlen);
 	p = 28;
 	for (uint32_t i = 0; i < n; i++, p += 4) {
-		uint16_t alg = get_le16(d + p), size = get_le16(d + p + 2);
+		uint16_t alg = cima__le16(d + p), size = cima__le16(d + p + 2);
 		size_t known = cima_alg_digest_size(alg);
 
 		if (size == 0 || size > CIMA_MAX_DIGEST_SIZE)
@@ -90,7 +90,7 @@ static int add_legacy_record(struct cima_eventlog *log, const uint8_t *buf,
 	if (len - off < TCG_PCR_EVENT_HDR)
 		return cima__err(-EBADMSG, "%s: offset %zu: truncated record header (%zu of %d bytes)",
 				 src_name(source), off, len - off, TCG_PCR_EVENT_HDR);
-	esize = get_le32(buf + off + 28);
+	esize = cima__le32(buf + off + 28);
 	if (esize > len - off - TCG_PCR_EVENT_HDR)
 		return cima__err(-EBADMSG, "%s: offset %zu: event size %u (0x%x) overruns the %zu bytes left",
 				 src_name(source), off + 28, esize, esize,
@@ -100,8 +100,8 @@ static int add_legacy_record(struct cima_eventlog *log, const uint8_t *buf,
 		return -ENOMEM;
 	ev->source = (uint8_t)source;
 	ev->offset = off;
-	ev->log_index = ev->index = get_le32(buf + off);
-	ev->type = get_le32(buf + off + 4);
+	ev->log_index = ev->index = cima__le32(buf + off);
+	ev->type = cima__le32(buf + off + 4);
 	ev->ndig = 1;
 	ev->alg[0] = CIMA_ALG_SHA1;
 	ev->dig[0] = buf + off + 8;
@@ -185,7 +185,7 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		if (left < 12)
 			return cima__err(-EBADMSG, "%s: offset %zu: truncated record header (%zu of 12 bytes)",
 					 src_name(source), off, left);
-		count = get_le32(buf + off + 8);
+		count = cima__le32(buf + off + 8);
 		if (count == 0 || count > nalgs)
 			return cima__err(-EBADMSG, "%s: offset %zu: record has %u digests, the Spec ID header declares %zu banks",
 					 src_name(source), off + 8, count, nalgs);
@@ -194,8 +194,8 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 			return -ENOMEM;
 		ev->source = (uint8_t)source;
 		ev->offset = off;
-		ev->log_index = ev->index = get_le32(buf + off);
-		ev->type = get_le32(buf + off + 4);
+		ev->log_index = ev->index = cima__le32(buf + off);
+		ev->type = cima__le32(buf + off + 4);
 		p = off + 12;
 		for (uint32_t i = 0; i < count; i++) {
 			uint16_t alg;
@@ -204,7 +204,7 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 			if (len - p < 2)
 				return cima__err(-EBADMSG, "%s: offset %zu: truncated digest algorithm",
 						 src_name(source), p);
-			alg = get_le16(buf + p);
+			alg = cima__le16(buf + p);
 			for (size_t j = 0; j < nalgs; j++)
 				if (algs[j].alg == alg)
 					size = algs[j].size;
@@ -228,7 +228,7 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		if (len - p < 4)
 			return cima__err(-EBADMSG, "%s: offset %zu: truncated event size",
 					 src_name(source), p);
-		esize = get_le32(buf + p);
+		esize = cima__le32(buf + p);
 		p += 4;
 		if (esize > len - p)
 			return cima__err(-EBADMSG, "%s: offset %zu: event size %u (0x%x) overruns the %zu bytes left",

@@ -17,8 +17,9 @@
 #include <tss2/tss2_tctildr.h>
 #include <openssl/evp.h>
 
-#include <cima/report.h>
 #include "report_internal.h"
+
+#define TPM_DEV		"/dev/tpmrm0"
 
 struct tpm {
 	TSS2_TCTI_CONTEXT *tcti;
@@ -78,7 +79,7 @@ static int get_banks(struct tpm *t, uint16_t *algs, size_t max)
 	return n;
 }
 
-int cima__tpm_banks(const struct cima__plat *p, uint16_t *algs, size_t max)
+static int tpm_banks(const struct cima__plat *p, uint16_t *algs, size_t max)
 {
 	struct tpm t;
 	int ret = tpm_open(p, &t);
@@ -146,8 +147,8 @@ static int read_pcrs(struct tpm *t, uint16_t alg, uint32_t mask, uint8_t *vals,
 	return 0;
 }
 
-int cima__tpm_pcr_read(const struct cima__plat *p, int index, uint16_t alg,
-		       uint8_t *digest)
+static int tpm_pcr_read(const struct cima__plat *p, int index, uint16_t alg,
+			uint8_t *digest)
 {
 	uint8_t vals[24 * CIMA_MAX_DIGEST_SIZE];
 	size_t size = cima_alg_digest_size(alg);
@@ -271,8 +272,14 @@ static int pcr_digest(uint16_t hash_alg, const uint8_t *vals, size_t len,
 	return 0;
 }
 
-int cima__tpm_quote(const struct cima__plat *p, struct cima_report *r,
-		    const struct cima_report_opts *opts)
+/*
+ * TPM2_Quote over the PCRs of opts->pcr_mask.  @hook (may be NULL) is asked
+ * before each attempt for the report data to bind and shown the PCR values
+ * read for the attempt.
+ */
+static int tpm_quote(const struct cima__plat *p, struct cima_report *r,
+		     const struct cima_report_opts *opts,
+		     const struct cima__quote_hook *hook)
 {
 	uint8_t vals[24 * CIMA_MAX_DIGEST_SIZE];
 	uint32_t mask = opts->pcr_mask ? opts->pcr_mask : 0xffffff;
@@ -333,8 +340,8 @@ int cima__tpm_quote(const struct cima__plat *p, struct cima_report *r,
 		size_t off = 0, nsel = 0;
 		TSS2_RC rc;
 
-		if (r->snap_refresh) {
-			ret = r->snap_refresh(r);
+		if (hook && hook->refresh) {
+			ret = hook->refresh(hook->ctx, r->report_data);
 			if (ret)
 				goto out;
 		}
@@ -345,21 +352,14 @@ int cima__tpm_quote(const struct cima__plat *p, struct cima_report *r,
 		for (int i = 0; i < 24; i++)
 			if (mask & (1u << i))
 				memmove(vals + size * nsel++, vals + size * i, size);
-		/* Evidence snapshot: the cima PCR must be at the snapshot's value. */
-		if (r->snap_refresh && r->snap_tpm_index >= 0 &&
-		    (mask & (1u << r->snap_tpm_index))) {
-			const uint8_t *v = cima__snapshot_value(r, alg);
-			size_t k = 0;
-
-			for (int i = 0; i < r->snap_tpm_index; i++)
-				k += !!(mask & (1u << i));
-			if (v && memcmp(vals + k * size, v, size)) {
-				if (attempt < 16)
-					continue;
-				ret = cima__err(-EAGAIN, "tpm: cima events kept arriving between "
-						"the snapshot and the quote");
+		/* The caller may hold a PCR to a value: -EAGAIN is "read again". */
+		if (hook && hook->check) {
+			ret = hook->check(hook->ctx, alg, mask, vals, size);
+			if (ret == -EAGAIN && attempt < 16)
+				continue;
+			if (ret < 0)
 				goto out;
-			}
+			ret = 0;
 		}
 		sel.pcrSelections[0].hash = alg;
 		sel.pcrSelections[0].sizeofSelect = 3;
@@ -441,3 +441,21 @@ out:
 	tpm_close(&t);
 	return ret;
 }
+
+static int tpm_report(const struct cima__plat *p, struct cima_report *r,
+		      const struct cima_report_opts *o,
+		      const struct cima__quote_hook *hook)
+{
+	r->kind = CIMA_REPORT_TPM_QUOTE;
+	return tpm_quote(p, r, o, hook);
+}
+
+const struct cima_platform_ops cima__tpm_ops = {
+	.id = CIMA_PLATFORM_TPM,
+	.name = "tpm",
+	.dev = TPM_DEV,
+	.nregs = 24,
+	.algorithms = tpm_banks,
+	.measurement = tpm_pcr_read,
+	.report = tpm_report,
+};

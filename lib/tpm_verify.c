@@ -153,8 +153,9 @@ out:
 	return ret;
 }
 
-int cima_tpm_quote_verify(const struct cima_tpm_quote_check *c)
+int cima_tpm_quote_verify(const struct cima_tpm_quote_check *uc)
 {
+	struct cima_tpm_quote_check ck, *c = &ck;
 	TPM2B_PUBLIC pub;
 	TPMT_SIGNATURE sig;
 	TPMS_ATTEST att;
@@ -168,8 +169,12 @@ int cima_tpm_quote_verify(const struct cima_tpm_quote_check *c)
 	memset(&pub, 0, sizeof(pub));
 	memset(&sig, 0, sizeof(sig));
 	memset(&att, 0, sizeof(att));
-	if (!c || c->sz < offsetof(struct cima_tpm_quote_check, qualifying_data) ||
-	    !c->attest || !c->signature || !c->ak_public)
+	if (!uc || uc->sz < offsetof(struct cima_tpm_quote_check, qualifying_data))
+		return cima__err(-EINVAL, "tpm verify: attest, signature and AK public key are required");
+	ret = CIMA_OPTS_LOAD(cima_tpm_quote_check, uc, &ck);
+	if (ret)
+		return ret;
+	if (!c->attest || !c->signature || !c->ak_public)
 		return cima__err(-EINVAL, "tpm verify: attest, signature and AK public key are required");
 	off = 0;
 	if (Tss2_MU_TPMS_ATTEST_Unmarshal(c->attest, c->attest_len, &off, &att) ||
@@ -257,17 +262,11 @@ char *cima_report_tpm_ak_pem(const struct cima_report *r)
 	long n;
 
 	memset(&pub, 0, sizeof(pub));
-	if (!r || r->kind != CIMA_REPORT_TPM_QUOTE || !r->akpub) {
-		cima__err(-EINVAL, "AK PEM: not a TPM report");
-		errno = EINVAL;
-		return NULL;
-	}
+	if (!r || r->kind != CIMA_REPORT_TPM_QUOTE || !r->akpub)
+		return cima__err_ptr(-EINVAL, "AK PEM: not a TPM report");
 	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(r->akpub, r->akpub_len, &off, &pub) ||
-	    !(pkey = tpm_pkey(&pub.publicArea))) {
-		cima__err(-EBADMSG, "AK PEM: unusable AK public key");
-		errno = EBADMSG;
-		return NULL;
-	}
+	    !(pkey = tpm_pkey(&pub.publicArea)))
+		return cima__err_ptr(-EBADMSG, "AK PEM: unusable AK public key");
 	bio = BIO_new(BIO_s_mem());
 	if (bio && PEM_write_bio_PUBKEY(bio, pkey) == 1) {
 		n = BIO_get_mem_data(bio, &data);

@@ -15,8 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cima/report.h>
-#include "report_internal.h"
+#include "platform.h"
 
 #define TSM_OUTBLOB_MAX	(32 * 1024)
 
@@ -28,7 +27,7 @@ static int read_text(const char *dir, const char *name, char *buf, size_t size)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ret = cima__rep_read_file(path, &b, &n, size - 1);
+	ret = cima__read_file_max(path, &b, &n, size - 1);
 	if (ret)
 		return ret;
 	while (n && (b[n - 1] == '\n' || b[n - 1] == '\0'))
@@ -75,6 +74,25 @@ static int write_inblob(const char *dir, const uint8_t *rd)
 	return 0;
 }
 
+/*
+ * Provider of the configfs-tsm report interface, found by creating (and
+ * removing) a scratch entry: "" when configfs-tsm is absent or disabled.
+ */
+void cima__tsm_provider(const struct cima__plat *p, char *prov, size_t size)
+{
+	char dir[640];
+
+	prov[0] = '\0';
+	if (p->no_tsm || access(p->tsm_dir, W_OK))
+		return;
+	snprintf(dir, sizeof(dir), "%s/cima-probe-%d", p->tsm_dir, (int)getpid());
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return;
+	if (read_text(dir, "provider", prov, size))
+		prov[0] = '\0';
+	rmdir(dir);
+}
+
 int cima__tsm_report(const struct cima__plat *p, const char *provider,
 		     const uint8_t *rd, const struct cima_report_opts *opts,
 		     uint8_t **out, size_t *out_len, uint8_t **aux,
@@ -116,7 +134,7 @@ int cima__tsm_report(const struct cima__plat *p, const char *provider,
 			ret = write_inblob(dir, rd);
 		if (!ret) {
 			snprintf(path, sizeof(path), "%s/outblob", dir);
-			ret = cima__rep_read_file(path, out, out_len, TSM_OUTBLOB_MAX);
+			ret = cima__read_file_max(path, out, out_len, TSM_OUTBLOB_MAX);
 		}
 		if (!ret)
 			ret = read_gen(dir, &g1);
@@ -140,7 +158,7 @@ int cima__tsm_report(const struct cima__plat *p, const char *provider,
 	}
 	snprintf(path, sizeof(path), "%s/auxblob", dir);
 	if (!strcmp(provider, "sev_guest") && !access(path, R_OK)) {
-		if (cima__rep_read_file(path, aux, aux_len, TSM_OUTBLOB_MAX)) {
+		if (cima__read_file_max(path, aux, aux_len, TSM_OUTBLOB_MAX)) {
 			*aux = NULL;
 			*aux_len = 0;
 		}

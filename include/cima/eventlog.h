@@ -68,6 +68,7 @@ struct cima_eventlog_opts {
 	 */
 	uint16_t ima_alg;
 };
+#define cima_eventlog_opts__last_field ima_alg
 
 /*
  * Read event logs.  With source ALL, every live source that exists is read
@@ -172,6 +173,7 @@ struct cima_replay_opts {
 	 */
 	bool ima_sha1_padded;
 };
+#define cima_replay_opts__last_field ima_sha1_padded
 
 /*
  * Replay the log: every measured event extends its register in every bank,
@@ -210,6 +212,7 @@ struct cima_verify_opts {
 	/* Skip cima_event_check() on every event. */
 	bool no_event_check;
 };
+#define cima_verify_opts__last_field no_event_check
 
 struct cima_verify_result;
 
@@ -289,6 +292,15 @@ CIMA_API struct cima_eventlog *cima_container_eventlog(const char *id);
  * bank; index is the cima register index).  NULL + errno.
  */
 CIMA_API struct cima_replay *cima_container_register(const char *id);
+/*
+ * The container that @cgroup (a cgroup v2 path, as after "0::" in
+ * /proc/<pid>/cgroup) belongs to: the container whose cgroup is @cgroup
+ * or the closest ancestor of it.  @fsroot is the cima securityfs
+ * directory (NULL: CIMA_FS_ROOT).  Returns 0 and a malloc'd id in *id;
+ * -ENOENT when the module is not loaded or no container matches (the
+ * message says which), other -errno on failure.
+ */
+CIMA_API int cima_container_find(const char *fsroot, const char *cgroup, char **id);
 
 #ifdef __cplusplus
 }

@@ -323,19 +323,6 @@ CIMA_API int cima_tdx_tdreport_dump(const struct cima_tdx_tdreport *t,
 				    FILE *out);
 CIMA_API int cima_snp_report_dump(const struct cima_snp_report *s, FILE *out);
 
-/* ------------------------------------------------------------------ */
-/* Base64 (RFC 4648, standard alphabet, padding required)              */
-
-/*
- * Decode @in (@in_len chars; whitespace not allowed) into @out (@out_max
- * bytes).  Returns the decoded length, -EINVAL for malformed input or
- * -ENOBUFS when @out is too small.
- */
-CIMA_API ssize_t cima_b64_decode(const char *in, size_t in_len, uint8_t *out,
-				 size_t out_max);
-/* Encode; returns a NUL-terminated malloc'd string or NULL (errno). */
-CIMA_API char *cima_b64_encode(const void *in, size_t len);
-
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cima/cima.h>
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -14,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t out[256];
 	size_t a, s, k;
 
-	cima_b64_decode((const char *)data, size, out, sizeof(out));
+	cima__b64_decode((const char *)data, size, out, sizeof(out), NULL, 0);
 	if (size < 6)
 		return 0;
 	a = data[0] | (size_t)data[1] << 8;

@@ -11,6 +11,7 @@
 #include <cima/cima.h>
 #include <tss2/tss2_tpm2_types.h>
 
+#include "../../lib/b64.h"
 #include "cmds.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ static void usage(FILE *f)
 static int decode_arg(const char *opt, const char *in, uint8_t **out, size_t *len)
 {
 	size_t n = strlen(in);
+	char why[128];
 	ssize_t r;
 
 	*out = malloc(n / 4 * 3 + 1);
@@ -70,12 +72,9 @@ static int decode_arg(const char *opt, const char *in, uint8_t **out, size_t *le
 		tool_err("report", "out of memory");
 		return -ENOMEM;
 	}
-	r = cima_b64_decode(in, n, *out, n / 4 * 3 + 1);
+	r = cima__b64_decode(in, n, *out, n / 4 * 3 + 1, why, sizeof(why));
 	if (r < 0) {
-		char ctx[32];
-
-		snprintf(ctx, sizeof(ctx), "report: %s", opt);
-		tool_lib_err(ctx, (int)r);
+		tool_err("report", "%s: %s", opt, why);
 		return (int)r;
 	}
 	if (r > CIMA_REPORT_INPUT_MAX) {
