@@ -5,7 +5,13 @@
 #   make deps            install build and test dependencies with apt
 #   make check           host tests + VM selftests on both kernels
 #   make demo            boot the test VM and show CIMA at work
-#   make install         DESTDIR/PREFIX honoured
+#   make install         library, headers, tools, man pages, completion
+#                        (DESTDIR, PREFIX, LIBDIR, ... honoured; no module)
+#   make install-module  cima.ko for KVER into /lib/modules/<release>/extra
+#                        (or make install INSTALL_MODULE=1)
+#   make install-dkms    module sources + dkms.conf into /usr/src/cima-<version>
+#   make install-python  the Python binding (lib/python)
+#   make deb             Debian packages into $(O)/deb (dpkg-buildpackage)
 #   make fuzz / bench    parsers' fuzzers, benchmarks
 #
 # Everything built goes to build/ (O=...).
@@ -15,6 +21,17 @@ KVERS		:= 6.1 6.12
 O		?= $(CURDIR)/build
 PREFIX		?= /usr/local
 export O PREFIX
+VERSION		:= 0.1.0
+
+# Install locations (GNU names); CPPFLAGS, CFLAGS and LDFLAGS from the
+# environment or the command line reach every compile and link.
+BINDIR		?= $(PREFIX)/bin
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+LIBEXECDIR	?= $(PREFIX)/libexec/cima
+DATADIR		?= $(PREFIX)/share
+MANDIR		?= $(DATADIR)/man
+BASHCOMPDIR	?= $(DATADIR)/bash-completion/completions
 
 # Debian release of the newest installed cloud kernel for a major.minor.
 krelease	= $(notdir $(lastword $(sort $(wildcard /lib/modules/$(1).*cloud-amd64))))
@@ -77,14 +94,50 @@ fuzz: lib
 bench: deps all
 	@bench/run.sh
 
-install: all
-	$(MAKE) -C lib install
-	$(MAKE) -C tools install
-	$(MAKE) -C tools/oci-hook install
+# Userspace only: the module is neither built nor installed unless asked
+# (install-module, INSTALL_MODULE=1, or DKMS through install-dkms).
+MANPAGES	:= Documentation/man/cima.1 Documentation/man/cima-oci-hook.1 \
+		   Documentation/man/libcima.3
+
+install: lib tools
+	$(MAKE) -C lib install LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR)
+	$(MAKE) -C tools install BINDIR=$(BINDIR)
+	$(MAKE) -C tools/oci-hook install LIBEXECDIR=$(LIBEXECDIR)
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 $(filter %.1,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.3,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 contrib/bash-completion/cima $(DESTDIR)$(BASHCOMPDIR)/cima
+ifeq ($(INSTALL_MODULE),1)
+	$(MAKE) --no-print-directory install-module
+endif
+
+install-module: module
 	install -d $(DESTDIR)/lib/modules/$(KREL)/extra
 	install -m 0644 $(O)/kmod/$(KREL)/cima.ko $(DESTDIR)/lib/modules/$(KREL)/extra/
+
+install-dkms:
+	$(MAKE) -C kmod dkms VERSION=$(VERSION) CIMA_TOP=$(CURDIR)
+
+install-python:
+	$(MAKE) -C lib/python install LIBDIR=$(LIBDIR)
+
+# Debian packages (debian/) built from a copy of the tree in $(O)/deb, so
+# dpkg-buildpackage writes its .deb, .changes and logs there and not
+# beside the tree.  mk/deps.sh deb installs the packaging tools.
+DEB_DIR		:= $(O)/deb
+deb:
+	@mk/deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/cima-$(VERSION)
+	tar -C $(CURDIR) --exclude=.git --exclude=./build --exclude='./$(patsubst $(CURDIR)/%,%,$(O))' \
+		-cf - . | tar -C $(DEB_DIR)/cima-$(VERSION) -xf -
+	cd $(DEB_DIR)/cima-$(VERSION) && env -u O -u PREFIX -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB_DIR)/*.changes
+	@ls -1 $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf $(O)
 
-.PHONY: all module modules fakes fakes-all lib tools deps check demo fuzz bench install clean
+.PHONY: all module modules fakes fakes-all lib tools deps check demo fuzz bench install \
+	install-module install-dkms install-python deb clean

@@ -13,6 +13,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build}
 export CIMA_TESTDATA=${CIMA_TESTDATA:-$top/../shared/testdata}
 export CIMA_TOP="$top" O
+# Build-tree programs (build/cima) have no RUNPATH: find libcima here.
+export LD_LIBRARY_PATH="$O${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 limit=${CIMA_TEST_TIMEOUT:-300}
 
 cd "$top" || exit 1

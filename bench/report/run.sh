@@ -15,6 +15,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
+export LD_LIBRARY_PATH="$O${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 N=${1:-30}
 work=$(mktemp -d /tmp/cima-bench-report.XXXXXX)
 pid=
