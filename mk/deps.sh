@@ -4,9 +4,20 @@
 # Idempotent: when every package is already installed this only asks dpkg
 # and returns in well under a second; otherwise it installs just what is
 # missing.  Needs root for the install step.
+#   mk/deps.sh        build and test (make deps, make check)
+#   mk/deps.sh deb    also the Debian packaging tools (make deb)
 set -eu
 
-pkgs="
+case ${1:-} in
+"") deb= ;;
+deb) deb="
+debhelper dh-dkms dh-python python3-all python3-setuptools lintian
+fakeroot dpkg-dev
+" ;;
+*) echo "usage: mk/deps.sh [deb]" >&2; exit 2 ;;
+esac
+
+pkgs="$deb
 build-essential pkg-config kmod cpio gzip xz-utils zstd util-linux
 libssl-dev openssl libtss2-dev libjson-c-dev
 python3
@@ -14,6 +25,7 @@ clang-14 libclang-rt-14-dev
 qemu-system-x86 qemu-system-common ovmf
 swtpm swtpm-tools tpm2-tools
 busybox-static runc crun
+groff-base man-db dkms
 linux-image-cloud-amd64 linux-headers-cloud-amd64
 linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 "

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# DKMS: `make install-dkms` into a scratch DESTDIR gives a source tree that
+# the real dkms adds, builds and installs for every installed Debian cloud
+# kernel that has headers (6.1 and 6.12 here), all in scratch trees
+# (--dkmstree, --sourcetree, --installtree, --no-depmod): nothing under
+# /var/lib/dkms or /lib/modules changes.  Each built cima.ko carries the
+# kernel's vermagic and the module's name.  A tree without the uapi
+# header fails to build (the header is part of what dkms needs).
+# Where dkms signs modules (Debian: its own MOK, /var/lib/dkms/mok.pub),
+# the signer is shown.
+# Loading the module is a VM matter (tools/vm/run), not done here.
+top=${CIMA_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+O=${O:-$top/build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+unset MAKEFLAGS MAKELEVEL MFLAGS DESTDIR
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { local what=$1; shift; if "$@" > "$tmp/out" 2>&1; then ok "$what"; else nok "$what"; sed 's/^/# /' "$tmp/out" | tail -n 25; fi; }
+
+kernels=$(for k in /lib/modules/*cloud-amd64; do [ -d "$k/build" ] && basename "$k"; done | sort -V)
+nk=$(echo "$kernels" | grep -c .)
+echo "1..$((3 + 2 * nk + 1))"
+if ! command -v dkms > /dev/null; then
+	for i in $(seq $((3 + 2 * nk + 1))); do skip "dkms" "dkms is not installed (mk/deps.sh installs it)"; done
+	exit 0
+fi
+version=$(sed -n 's/^VERSION[[:space:]]*:= *//p' "$top/Makefile")
+src=$tmp/stage/usr/src
+dk=(--dkmstree "$tmp/dkms" --sourcetree "$src")
+mkdir -p "$tmp/dkms" "$tmp/inst"
+
+staged() {
+	local d=$src/cima-$version o objs
+	make -C "$top" --no-print-directory O="$O" install-dkms DESTDIR="$tmp/stage" || return 1
+	[ -f "$d/dkms.conf" ] && [ -f "$d/Kbuild" ] || { echo "no dkms.conf or Kbuild"; return 1; }
+	cmp "$top/include/uapi/cima.h" "$d/include/uapi/cima.h" || return 1
+	grep -qx "PACKAGE_VERSION=\"$version\"" "$d/dkms.conf" && ! grep -n @ "$d/dkms.conf" ||
+		{ echo "dkms.conf version"; return 1; }
+	# Every object Kbuild links has its source in the tree.
+	objs=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$top/kmod/Kbuild" |
+		sed -n 's/^cima-y[[:space:]]*:=//p' | tr -s ' \t' '\n\n' | grep '\.o$')
+	[ -n "$objs" ] || { echo "no objects in Kbuild"; return 1; }
+	for o in $objs; do [ -f "$d/${o%.o}.c" ] || { echo "no ${o%.o}.c"; return 1; }; done
+}
+check "make install-dkms DESTDIR=...: /usr/src/cima-$version with dkms.conf, every source, uapi header" staged
+check "dkms add" dkms add -m cima -v "$version" "${dk[@]}"
+
+for k in $kernels; do
+	check "dkms build for $k" dkms build -m cima -v "$version" -k "$k" "${dk[@]}"
+	mkdir -p "$tmp/inst/$k"
+	check "dkms install for $k into a scratch tree: cima.ko with vermagic $k" \
+		eval 'dkms install -m cima -v "$version" -k "$k" "${dk[@]}" --installtree "$tmp/inst" --no-depmod &&
+		      ko=$(ls "$tmp/inst/$k/updates/dkms/"cima.ko* 2>/dev/null) && [ -f "$ko" ] &&
+		      echo "installed: ${ko#$tmp/inst/}" && [ "$(modinfo -F name "$ko")" = cima ] &&
+		      modinfo -F vermagic "$ko" | grep -q "^$k " &&
+		      echo "signer: $(modinfo -F signer "$ko")"'
+	grep -E '^(installed|signer):' "$tmp/out" | sed 's/^/# /'
+done
+check "dkms status: installed for every kernel ($nk)" \
+	eval 'dkms status -m cima "${dk[@]}" --installtree "$tmp/inst" | tee /dev/stderr | grep -c ": installed" | grep -qx "$nk"'
+
+# Without the uapi header the module cannot build: dkms must fail, and it
+# must be our header it misses.
+k=$(echo "$kernels" | tail -n 1)
+check "a dkms tree without include/uapi/cima.h fails to build for $k" \
+	eval 'mkdir -p "$tmp/bad" "$tmp/dkms-bad" && cp -r "$src/cima-$version" "$tmp/bad/" &&
+	      rm "$tmp/bad/cima-$version/include/uapi/cima.h" &&
+	      dkms add -m cima -v "$version" --dkmstree "$tmp/dkms-bad" --sourcetree "$tmp/bad" &&
+	      ! dkms build -m cima -v "$version" -k "$k" --dkmstree "$tmp/dkms-bad" --sourcetree "$tmp/bad" > "$tmp/bad.log" 2>&1 &&
+	      grep -rqs "uapi/cima.h" "$tmp/bad.log" "$tmp"/dkms-bad/cima/"$version"/build/make.log'
