@@ -200,7 +200,8 @@ int cima__v_pem_certs(const void *pem, size_t len, STACK_OF(X509) **out,
 			goto fail;
 		}
 		e = memmem(b, (size_t)(stop - b), end, sizeof(end) - 1);
-		if (!e) {
+		if (!e || memmem(b + sizeof(begin) - 1, (size_t)(e - b) - (sizeof(begin) - 1),
+				 "-----", 5)) {
 			*why = "a certificate without its END line";
 			goto fail;
 		}
