@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build everything, run the host tests, the test-VM runner's
-# own tests and the VM selftests on both Debian kernels, print all TAP and
-# end with one line "N passed, N failed, N skipped" (mk/tap-summary).
+# make check: build everything, lint (mk/lint.sh), run the host tests,
+# the test-VM runner's own tests and the VM selftests on both Debian
+# kernels, print all TAP and end with one line "N passed, N failed, N skipped" (mk/tap-summary).
 # Exit status 1 when anything failed.
 #
 # Environment:
@@ -46,6 +46,12 @@ if ! build > "$res/build.log" 2>&1; then
 	exit 1
 fi
 grep -E 'warning:' "$res/build.log" | sed 's/^/# build: /'
+
+# --- lint: checkpatch (kmod/), sparse (both kernels), shellcheck ----------
+# One TAP result per tool; findings not in mk/lint-baseline fail.
+stamp "lint"
+mk/tap-run lint 1200 mk/lint.sh > "$res/lint.tap" 2>&1
+cat "$res/lint.tap"
 
 # --- host tests (ASan + UBSan) ---------------------------------------------
 stamp "host tests"

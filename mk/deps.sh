@@ -26,6 +26,7 @@ qemu-system-x86 qemu-system-common ovmf
 swtpm swtpm-tools tpm2-tools
 busybox-static runc crun
 groff-base man-db dkms
+shellcheck sparse linux-source-6.12
 linux-image-cloud-amd64 linux-headers-cloud-amd64
 linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 "
