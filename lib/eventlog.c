@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The event-list object: building it from parsed sources (lib/tcg.c,
- * lib/ima.c), merging and slicing lists, and accessors.  Reading the live
+ * The event-list object: the builder the parsers (lib/tcg.c, lib/ima.c)
+ * append to, merging and slicing lists, and accessors.  Reading bytes and
  * files: lib/eventlog_open.c; per-event checks: lib/event_check.c.
  */
 #include <errno.h>
@@ -38,7 +38,7 @@ int cima_source_from_name(const char *name)
 	return -EINVAL;
 }
 
-static struct cima_eventlog *eventlog_new(void)
+struct cima_eventlog *cima__eventlog_new(void)
 {
 	struct cima_eventlog *log = calloc(1, sizeof(*log));
 
@@ -114,7 +114,7 @@ int cima__eventlog_add_bank(struct cima_eventlog *log, uint16_t alg)
 	return 0;
 }
 
-static int take_buffer(struct cima_eventlog *log, uint8_t *buf)
+int cima__eventlog_take_buffer(struct cima_eventlog *log, uint8_t *buf)
 {
 	uint8_t **tmp = realloc(log->bufs, (log->nbufs + 1) * sizeof(*tmp));
 
@@ -123,58 +123,6 @@ static int take_buffer(struct cima_eventlog *log, uint8_t *buf)
 	log->bufs = tmp;
 	log->bufs[log->nbufs++] = buf;
 	return 0;
-}
-
-struct cima_eventlog *cima__eventlog_parse_owned(uint8_t *buf, size_t len, int source,
-					 uint16_t ima_alg)
-{
-	struct cima_eventlog *log = eventlog_new();
-	int ret;
-
-	if (!log) {
-		free(buf);
-		return NULL;
-	}
-	ret = take_buffer(log, buf);
-	if (ret) {
-		free(buf);
-		goto fail;
-	}
-	switch (source) {
-	case CIMA_SOURCE_FIRMWARE:
-	case CIMA_SOURCE_CCEL:
-	case CIMA_SOURCE_CIMA:
-		ret = cima__tcg_parse(log, buf, len, source);
-		break;
-	case CIMA_SOURCE_IMA:
-		ret = cima__ima_parse(log, buf, len, ima_alg ? ima_alg : CIMA_ALG_SHA1);
-		break;
-	default:
-		ret = cima__err(-EINVAL, "cannot parse source %d from bytes", source);
-	}
-	if (ret)
-		goto fail;
-	log->sources = 1u << source;
-	log->cc = source == CIMA_SOURCE_CCEL;
-	return log;
-fail:
-	cima_eventlog_free(log);
-	errno = -ret;
-	return NULL;
-}
-
-struct cima_eventlog *cima_eventlog_parse(const void *buf, size_t len, int source)
-{
-	uint8_t *copy;
-
-	if (!buf && len)
-		return cima__err_ptr(-EINVAL, "NULL buffer");
-	copy = malloc(len ? len : 1);
-	if (!copy)
-		return cima__err_ptr(-ENOMEM, "out of memory for a %zu-byte log", len);
-	if (len)
-		memcpy(copy, buf, len);
-	return cima__eventlog_parse_owned(copy, len, source, 0);
 }
 
 int cima__pcr_to_mr(uint32_t pcr)
@@ -204,7 +152,7 @@ int cima_eventlog_append(struct cima_eventlog *log, struct cima_eventlog *other)
 	if (ret)
 		goto out;
 	for (size_t i = 0; i < other->nbufs; i++) {
-		ret = take_buffer(log, other->bufs[i]);
+		ret = cima__eventlog_take_buffer(log, other->bufs[i]);
 		if (ret)
 			goto out;
 		other->bufs[i] = NULL;

@@ -50,6 +50,10 @@ struct cima_eventlog {
 	size_t nnames;
 };
 
+/* An empty log; NULL on ENOMEM (message set, errno). */
+struct cima_eventlog *cima__eventlog_new(void);
+/* The log keeps (and frees) @buf; 0 or -ENOMEM. */
+int cima__eventlog_take_buffer(struct cima_eventlog *log, uint8_t *buf);
 /* Append a zeroed event; NULL on ENOMEM (message set). */
 struct cima_event *cima__eventlog_add(struct cima_eventlog *log);
 /* The log's copy of IMA template name @name (@len bytes), NULL on ENOMEM. */
@@ -58,9 +62,6 @@ const char *cima__eventlog_intern(struct cima_eventlog *log, const uint8_t *name
 /* Record @alg in the log's bank list; 0 or -errno. */
 int cima__eventlog_add_bank(struct cima_eventlog *log, uint16_t alg);
 
-/* Parse @buf into a new log (ownership of @buf passes to it, even on failure). */
-struct cima_eventlog *cima__eventlog_parse_owned(uint8_t *buf, size_t len, int source,
-						 uint16_t ima_alg);
 /* Keep events [start, start + count) of @log; 0 or -ERANGE. */
 int cima__eventlog_slice(struct cima_eventlog *log, uint32_t start, uint32_t count);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Opening event logs: the live files and their default paths, a file
- * given by path, a container's view, and the merge of every live source.
+ * Reading event logs: bytes through the source's parser, a file given by
+ * path, the live files and their default paths, a container's view, and
+ * the merge of every live source.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,59 @@
 
 #include "eventlog_internal.h"
 #include "securityfs.h"
+
+/* Parse @buf (ownership passes to the log, even on failure). */
+static struct cima_eventlog *parse_owned(uint8_t *buf, size_t len, int source,
+					 uint16_t ima_alg)
+{
+	struct cima_eventlog *log = cima__eventlog_new();
+	int ret;
+
+	if (!log) {
+		free(buf);
+		return NULL;
+	}
+	ret = cima__eventlog_take_buffer(log, buf);
+	if (ret) {
+		free(buf);
+		goto fail;
+	}
+	switch (source) {
+	case CIMA_SOURCE_FIRMWARE:
+	case CIMA_SOURCE_CCEL:
+	case CIMA_SOURCE_CIMA:
+		ret = cima__tcg_parse(log, buf, len, source);
+		break;
+	case CIMA_SOURCE_IMA:
+		ret = cima__ima_parse(log, buf, len, ima_alg ? ima_alg : CIMA_ALG_SHA1);
+		break;
+	default:
+		ret = cima__err(-EINVAL, "cannot parse source %d from bytes", source);
+	}
+	if (ret)
+		goto fail;
+	log->sources = 1u << source;
+	log->cc = source == CIMA_SOURCE_CCEL;
+	return log;
+fail:
+	cima_eventlog_free(log);
+	errno = -ret;
+	return NULL;
+}
+
+struct cima_eventlog *cima_eventlog_parse(const void *buf, size_t len, int source)
+{
+	uint8_t *copy;
+
+	if (!buf && len)
+		return cima__err_ptr(-EINVAL, "NULL buffer");
+	copy = malloc(len ? len : 1);
+	if (!copy)
+		return cima__err_ptr(-ENOMEM, "out of memory for a %zu-byte log", len);
+	if (len)
+		memcpy(copy, buf, len);
+	return parse_owned(copy, len, source, 0);
+}
 
 /* IMA's per-bank lists are named binary_runtime_measurements_<alg>. */
 static uint16_t ima_alg_from_path(const char *path)
@@ -44,7 +98,7 @@ static struct cima_eventlog *open_file(const char *path, int source,
 	}
 	if (source == CIMA_SOURCE_IMA && !ima_alg)
 		ima_alg = ima_alg_from_path(path);
-	log = cima__eventlog_parse_owned(buf, len, source, ima_alg);
+	log = parse_owned(buf, len, source, ima_alg);
 	if (!log) {
 		/* Prefix the parser's message with the file name. */
 		char tmp[512];

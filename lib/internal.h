@@ -8,6 +8,7 @@
 #define CIMA_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <cima/cima.h>
@@ -67,6 +68,9 @@ int cima__extend(uint16_t alg, uint8_t *reg, const uint8_t *digest);
 void cima__hex(const uint8_t *buf, size_t len, char *out);
 /* Parse exactly @len bytes of hex (either case); 0 or -EINVAL. */
 int cima__unhex(const char *hex, size_t hexlen, uint8_t *out, size_t len);
+/* Dumps: "  label            <hex>\n", and JSON  , "key": "<hex>" */
+void cima__dump_hex(FILE *out, const char *label, const uint8_t *p, size_t n);
+void cima__json_hex(FILE *out, const char *key, const uint8_t *p, size_t n);
 
 /* Little-endian loads. */
 static inline uint16_t cima__le16(const uint8_t *p)

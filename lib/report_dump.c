@@ -5,22 +5,6 @@
 
 #include "report_internal.h"
 
-void cima__dump_hex(FILE *out, const char *label, const uint8_t *p, size_t n)
-{
-	fprintf(out, "  %-16s ", label);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02x", p[i]);
-	fputc('\n', out);
-}
-
-void cima__json_hex(FILE *out, const char *key, const uint8_t *p, size_t n)
-{
-	fprintf(out, ", \"%s\": \"", key);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02x", p[i]);
-	fputc('"', out);
-}
-
 static void dump_tpm(const struct cima_report *r, FILE *out)
 {
 	TPMS_ATTEST a;

@@ -33,11 +33,6 @@ struct cima_report {
 	struct cima__sfs_snapshot snap;
 };
 
-/* "label: <hex>\n" with the label padded to a column (lib/report_dump.c). */
-void cima__dump_hex(FILE *out, const char *label, const uint8_t *p, size_t n);
-/* JSON: , "key": "<hex>" */
-void cima__json_hex(FILE *out, const char *key, const uint8_t *p, size_t n);
-
 /*
  * The evidence-snapshot protocol (lib/snapshot.c).  cima__snapshot_begin()
  * reads the module's snapshot into @r and sets r->report_data; the hook it
