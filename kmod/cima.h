@@ -67,6 +67,10 @@ extern u32 cima_log_pcr;		/* pcrIndex in log records */
 extern bool cima_allow_unload;
 extern unsigned int cima_self_event_limit;
 extern char *cima_sim_banks;
+extern unsigned long cima_max_file_size;	/* bytes hashed at most; 0: no cap */
+extern unsigned int cima_max_events;	/* per container; 0: no cap */
+extern unsigned int cima_max_cache;	/* exec cache entries per container */
+extern bool cima_fail_closed_param;	/* initial "fail" policy */
 
 int cima_backend_init(const char *which, int index);
 void cima_backend_exit(void);
@@ -97,8 +101,12 @@ int cima_log_init(void);
 void cima_log_exit(void);
 int cima_log_append(struct cima_container *c, const char *data, size_t len);
 void cima_log_violation(struct cima_container *c, const char *what, int err,
-			const char *path);
-void cima_lost(void);
+			const char *path, bool killed);
+void cima_violation_count(void);
+void cima_log_stop_queued(void);
+void cima_log_stop_done(void);
+int cima_log_settle(void);
+void cima_lost(struct cima_container *c);
 unsigned long cima_log_count(void);
 struct cima_entry *cima_log_get(unsigned long idx);
 long cima_violations(void);
@@ -133,7 +141,14 @@ struct cima_file_id {
 	s64 mtime_sec, ctime_sec;
 	s64 mtime_nsec, ctime_nsec;
 	s64 size;
+	bool trusted;		/* a change of the file must change the id */
 };
+
+/* What a measured file is to the task: exec'd, or mapped executable. */
+enum cima_file_kind { CIMA_FILE_EXEC, CIMA_FILE_MMAP };
+
+/* cima_container.flags */
+enum { CIMA_C_STOPPED, CIMA_C_LIMITED };
 
 struct cima_container {
 	struct kref ref;
@@ -142,16 +157,23 @@ struct cima_container {
 	u64 cgid;			/* the container cgroup's id */
 	char id[CIMA_ID_MAX + 1];
 	char *path;			/* cgroup path, raw */
+	unsigned long flags;		/* CIMA_C_* bits */
 	/* Protected by the log mutex. */
 	cima_regs_t vreg;
+	atomic_t nevents;		/* events logged for it */
+	atomic_long_t nlost;		/* events lost, not yet recorded */
 	atomic_t nself;			/* runtime events through self/ */
-	/* Under the hooks' lifecycle mutex. */
-	bool stopped;
+	/* Under the lifecycle mutex. */
 	struct dentry *dir;
 	struct dentry *files[CIMA_CFILES];
-	/* Exec cache: seen (path, content) pairs; under exec_lock. */
+	/*
+	 * Exec cache: seen (kind, path, content), and violations logged;
+	 * oldest first on seen_lru.  Under exec_lock.
+	 */
 	struct mutex exec_lock;
 	DECLARE_HASHTABLE(seen, 6);
+	struct list_head seen_lru;
+	unsigned int nseen;
 };
 
 int cima_containers_init(void);
@@ -170,15 +192,24 @@ struct cima_container *cima_cg_lookup(u64 cgid);	/* takes a reference */
 struct cima_container *cima_container_by_serial(u64 serial);
 struct cima_container *cima_container_of_current(void);
 int cima_container_publish(struct cima_container *c);
-bool cima_seen_file(struct cima_container *c, const char *path,
-		    const struct cima_file_id *fid);
-bool cima_seen_digest(struct cima_container *c, const char *path,
-		      const u8 *digest, unsigned int dlen,
-		      const struct cima_file_id *fid);
-int cima_seen_add(struct cima_container *c, const char *path,
-		  const u8 *digest, unsigned int dlen,
-		  const struct cima_file_id *fid);
 void cima_container_unpublish(struct cima_container *c);
+struct cima_container *cima_container_next_live(u64 *serial);
+bool cima_seen_file(struct cima_container *c, enum cima_file_kind kind,
+		    const char *path, const struct cima_file_id *fid);
+bool cima_seen_digest(struct cima_container *c, enum cima_file_kind kind,
+		      const char *path, const u8 *digest, unsigned int dlen,
+		      const struct cima_file_id *fid);
+int cima_seen_add(struct cima_container *c, enum cima_file_kind kind,
+		  const char *path, const u8 *digest, unsigned int dlen,
+		  const struct cima_file_id *fid);
+bool cima_seen_violation(struct cima_container *c, const char *what, int err,
+			 const char *path);
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+int cima_container_add(struct cima_container *c);
+void cima_container_remove(struct cima_container *c);
+void cima_lifecycle_exit(void);
 
 /* ---- policy ------------------------------------------------------------- */
 
@@ -187,6 +218,8 @@ void cima_policy_exit(void);
 /* Atomic context: decides whether a new cgroup is a container. */
 bool cima_policy_match(const char *path, char *id);
 bool cima_policy_exec(void);
+bool cima_policy_mmap(void);
+bool cima_policy_fail_closed(void);
 int cima_policy_show(struct seq_file *m);
 int cima_policy_write(const char *text, size_t len);
 
@@ -201,7 +234,16 @@ void cima_fs_remove_container(struct cima_container *c);
 
 int cima_hooks_init(void);
 void cima_hooks_exit(void);
+
+/* ---- measurements (process context) -------------------------------------- */
+
+void cima_measure_start(struct cima_container *c, bool published, int err);
+void cima_measure_stop(struct cima_container *c);
+void cima_measure_file(struct cima_container *c, enum cima_file_kind kind,
+		       struct file *file, u64 cgid, bool as_task);
 int cima_measure_runtime(struct cima_container *c, bool self,
 			 const char *text, size_t len);
+void cima_measure_failed(struct cima_container *c, const char *what, int err,
+			 const char *path, bool as_task);
 
 #endif /* CIMA_INTERNAL_H */

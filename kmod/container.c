@@ -24,10 +24,24 @@ static DEFINE_XARRAY(cima_cgroups);
 static DEFINE_XARRAY(cima_live);
 static atomic64_t cima_serial = ATOMIC64_INIT(0);
 
+unsigned int cima_max_cache = 4096;
+
+/*
+ * One exec cache entry: (kind, path) was logged with @digest; @fid is the
+ * identity of the file last found to have that content at that path.  A
+ * violation already logged is an entry of kind CIMA_SEEN_VIOLATION whose
+ * path is "<what> <err> <path>".  Entries are charged to the container's
+ * memory cgroup; past cima_max_cache the oldest is evicted (its file is
+ * then hashed, and logged, again).
+ */
+#define CIMA_SEEN_VIOLATION	0xff
+
 struct cima_seen {
 	struct hlist_node node;
-	/* Identity of the file last found to have this content at path. */
+	struct list_head lru;
 	struct cima_file_id fid;
+	bool have_fid;
+	u8 kind;
 	u8 digest[CIMA_MAX_DIGEST];
 	char path[];
 };
@@ -35,11 +49,11 @@ struct cima_seen {
 struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 					    const char *path, gfp_t gfp)
 {
-	struct cima_container *c = kzalloc(sizeof(*c), gfp);
+	struct cima_container *c = kzalloc(sizeof(*c), gfp | __GFP_ACCOUNT);
 
 	if (!c)
 		return NULL;
-	c->path = kstrdup(path, gfp);
+	c->path = kstrdup(path, gfp | __GFP_ACCOUNT);
 	if (!c->path) {
 		kfree(c);
 		return NULL;
@@ -50,6 +64,7 @@ struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 	strscpy(c->id, id, sizeof(c->id));
 	mutex_init(&c->exec_lock);
 	hash_init(c->seen);
+	INIT_LIST_HEAD(&c->seen_lru);
 	return c;
 }
 
@@ -64,6 +79,7 @@ static void cima_container_release(struct kref *ref)
 
 	hash_for_each_safe(c->seen, bkt, tmp, s, node) {
 		hash_del(&s->node);
+		list_del(&s->lru);
 		kfree(s);
 	}
 	kfree(c->path);
@@ -137,6 +153,21 @@ int cima_container_publish(struct cima_container *c)
 	return ret;
 }
 
+/* The live container with the smallest serial >= *serial, referenced. */
+struct cima_container *cima_container_next_live(u64 *serial)
+{
+	struct cima_container *c;
+	unsigned long idx = *serial;
+
+	rcu_read_lock();
+	do {
+		c = xa_find(&cima_live, &idx, ULONG_MAX, XA_PRESENT);
+	} while (c && !kref_get_unless_zero(&c->ref) && ++idx);
+	rcu_read_unlock();
+	*serial = (u64)idx + 1;
+	return c;
+}
+
 void cima_container_unpublish(struct cima_container *c)
 {
 	if (xa_erase(&cima_live, c->serial) == c)
@@ -145,64 +176,122 @@ void cima_container_unpublish(struct cima_container *c)
 
 /* ---- exec cache ---------------------------------------------------------- */
 
-static u32 cima_path_hash(const char *path)
+static u32 cima_seen_hash(u8 kind, const char *path)
 {
-	return full_name_hash(NULL, path, strlen(path));
+	return full_name_hash(NULL, path, strlen(path)) ^ kind;
 }
 
 /*
- * Was this (path, file identity) seen?  Then the content is known and
- * already logged.  Called with c->exec_lock held.
+ * Was this (kind, path, file identity) seen?  Then the content is known
+ * and already logged.  Called with c->exec_lock held.
  */
-bool cima_seen_file(struct cima_container *c, const char *path,
-		    const struct cima_file_id *fid)
+bool cima_seen_file(struct cima_container *c, enum cima_file_kind kind,
+		    const char *path, const struct cima_file_id *fid)
 {
 	struct cima_seen *s;
 
 	lockdep_assert_held(&c->exec_lock);
-	hash_for_each_possible(c->seen, s, node, cima_path_hash(path))
-		if (!memcmp(&s->fid, fid, sizeof(*fid)) &&
+	hash_for_each_possible(c->seen, s, node, cima_seen_hash(kind, path))
+		if (s->kind == kind && s->have_fid &&
+		    !memcmp(&s->fid, fid, sizeof(*fid)) &&
 		    !strcmp(s->path, path))
 			return true;
 	return false;
 }
 
 /*
- * Was (path, digest) logged already?  If so remember @fid as a file with
- * that content and return true.  Called with c->exec_lock held.
+ * Was (kind, path, digest) logged already?  If so remember @fid (when
+ * trusted) as a file with that content and return true.  Called with
+ * c->exec_lock held.
  */
-bool cima_seen_digest(struct cima_container *c, const char *path,
-		      const u8 *digest, unsigned int dlen,
+bool cima_seen_digest(struct cima_container *c, enum cima_file_kind kind,
+		      const char *path, const u8 *digest, unsigned int dlen,
 		      const struct cima_file_id *fid)
 {
 	struct cima_seen *s;
 
 	lockdep_assert_held(&c->exec_lock);
-	hash_for_each_possible(c->seen, s, node, cima_path_hash(path))
-		if (!memcmp(s->digest, digest, dlen) &&
+	hash_for_each_possible(c->seen, s, node, cima_seen_hash(kind, path))
+		if (s->kind == kind && !memcmp(s->digest, digest, dlen) &&
 		    !strcmp(s->path, path)) {
-			s->fid = *fid;
+			s->have_fid = fid && fid->trusted;
+			if (s->have_fid)
+				s->fid = *fid;
 			return true;
 		}
 	return false;
 }
 
-int cima_seen_add(struct cima_container *c, const char *path,
-		  const u8 *digest, unsigned int dlen,
-		  const struct cima_file_id *fid)
+static int cima_seen_insert(struct cima_container *c, u8 kind,
+			    const char *path, const u8 *digest,
+			    unsigned int dlen, const struct cima_file_id *fid)
 {
 	size_t n = strlen(path) + 1;
 	struct cima_seen *s;
 
 	lockdep_assert_held(&c->exec_lock);
-	s = kzalloc(struct_size(s, path, n), GFP_KERNEL);
+	if (cima_max_cache && c->nseen >= cima_max_cache) {
+		s = list_first_entry(&c->seen_lru, struct cima_seen, lru);
+		hash_del(&s->node);
+		list_del(&s->lru);
+		kfree(s);
+		c->nseen--;
+	}
+	s = kzalloc(struct_size(s, path, n), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
-	s->fid = *fid;
-	memcpy(s->digest, digest, dlen);
+	s->kind = kind;
+	s->have_fid = fid && fid->trusted;
+	if (s->have_fid)
+		s->fid = *fid;
+	if (digest)
+		memcpy(s->digest, digest, dlen);
 	memcpy(s->path, path, n);
-	hash_add(c->seen, &s->node, cima_path_hash(path));
+	hash_add(c->seen, &s->node, cima_seen_hash(kind, path));
+	list_add_tail(&s->lru, &c->seen_lru);
+	c->nseen++;
 	return 0;
+}
+
+int cima_seen_add(struct cima_container *c, enum cima_file_kind kind,
+		  const char *path, const u8 *digest, unsigned int dlen,
+		  const struct cima_file_id *fid)
+{
+	return cima_seen_insert(c, kind, path, digest, dlen, fid);
+}
+
+/*
+ * Was this violation (what, err, path) of @c logged already?  If not,
+ * remember it and return false.  Takes c->exec_lock: callers must not
+ * hold it... except the exec path, which logs violations with it held, so
+ * this uses a trylock and, when busy, treats the violation as new.
+ */
+bool cima_seen_violation(struct cima_container *c, const char *what, int err,
+			 const char *path)
+{
+	struct cima_seen *s;
+	bool seen = false;
+	char *key;
+	u32 h;
+
+	key = kasprintf(GFP_KERNEL, "%s %d %s", what, err, path ? path : "");
+	if (!key)
+		return false;
+	h = cima_seen_hash(CIMA_SEEN_VIOLATION, key);
+	if (!mutex_trylock(&c->exec_lock)) {
+		kfree(key);
+		return false;
+	}
+	hash_for_each_possible(c->seen, s, node, h)
+		if (s->kind == CIMA_SEEN_VIOLATION && !strcmp(s->path, key)) {
+			seen = true;
+			break;
+		}
+	if (!seen)
+		cima_seen_insert(c, CIMA_SEEN_VIOLATION, key, NULL, 0, NULL);
+	mutex_unlock(&c->exec_lock);
+	kfree(key);
+	return seen;
 }
 
 int cima_containers_init(void)
@@ -210,14 +299,16 @@ int cima_containers_init(void)
 	return 0;
 }
 
-/* Hooks are gone and drained: drop what the tables still hold. */
+/*
+ * Hooks are gone and drained, directories removed: drop what the tables
+ * still hold.
+ */
 void cima_containers_exit(void)
 {
 	struct cima_container *c;
 	unsigned long idx;
 
 	xa_for_each(&cima_live, idx, c) {
-		cima_fs_remove_container(c);
 		xa_erase(&cima_live, idx);
 		cima_container_put(c);
 	}

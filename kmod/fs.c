@@ -10,11 +10,15 @@
  *
  * Access: everything is root-only by mode, except self/.  In addition, a
  * process that runs inside a tracked container can open nothing but self/:
- * its own view, chosen by the kernel from its cgroup.
+ * its own view, chosen by the kernel from its cgroup.  Writing the policy
+ * takes CAP_SYS_ADMIN in the initial user namespace, both for the opener
+ * and for the writer.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/dcache.h>
+#include <linux/capability.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -210,6 +214,8 @@ static int cima_global_log_open(struct inode *inode, struct file *file)
 {
 	int ret = cima_deny_contained();
 
+	if (!ret)
+		ret = cima_log_settle();
 	if (ret)
 		return ret;
 	return cima_view_open(file, NULL, (uintptr_t)inode->i_private);
@@ -226,9 +232,13 @@ static const struct file_operations cima_global_log_fops = {
 static int cima_cview_open(struct inode *inode, struct file *file,
 			   bool binary)
 {
-	struct cima_container *c = cima_cfile_container(inode);
+	struct cima_container *c;
 	int ret;
 
+	ret = cima_log_settle();
+	if (ret)
+		return ret;
+	c = cima_cfile_container(inode);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 	ret = cima_view_open(file, c, binary);
@@ -297,6 +307,8 @@ static int name##_open(struct inode *inode, struct file *file)		\
 {									\
 	int ret = cima_deny_contained();				\
 									\
+	if (!ret)							\
+		ret = cima_log_settle();				\
 	if (ret)							\
 		return ret;						\
 	return single_open(file, name##_show, NULL);			\
@@ -317,6 +329,9 @@ static ssize_t cima_policy_write_fop(struct file *file,
 	char *buf;
 	int ret;
 
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (count > CIMA_POLICY_WRITE_MAX || *ppos)
 		return -EINVAL;
 	buf = memdup_user_nul(ubuf, count);
@@ -362,9 +377,13 @@ static int cima_ccgroup_show(struct seq_file *m, void *p)
 static int cima_csingle_open(struct inode *inode, struct file *file,
 			     int (*show)(struct seq_file *, void *))
 {
-	struct cima_container *c = cima_cfile_container(inode);
+	struct cima_container *c;
 	int ret;
 
+	ret = cima_log_settle();
+	if (ret)
+		return ret;
+	c = cima_cfile_container(inode);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 	ret = single_open(file, show, c);
@@ -460,25 +479,55 @@ static const struct {
 	[CF_EVENT] = { CIMA_CFILE_EVENT, 0200, 0222, &cima_cevent_fops },
 };
 
+#define CIMA_MAX_FILES	8
+
+/*
+ * Remove @dir and its @n files.  Two things must hold even while someone
+ * keeps a reference to one of them (an O_PATH fd, a cwd):
+ *  - the name is free again at once, so a container id that comes back
+ *    gets its directory (6.1's securityfs_remove() leaves a referenced
+ *    dentry hashed, and its parent "not empty");
+ *  - nothing reaches this module's code through the old inodes, which can
+ *    outlive the module: reopening /proc/self/fd/N of an O_PATH fd must
+ *    not call a freed ->open().  make_bad_inode() points them at the
+ *    kernel's own operations, which fail with EIO.
+ */
 static void cima_remove_dir(struct dentry *dir, struct dentry **files,
 			    unsigned int n)
 {
-	unsigned int i;
+	struct dentry *held[CIMA_MAX_FILES + 1];
+	unsigned int i, nheld = 0;
 
 	if (IS_ERR_OR_NULL(dir))
 		return;
+	for (i = 0; i < n; i++)
+		if (!IS_ERR_OR_NULL(files[i]))
+			held[nheld++] = dget(files[i]);
+	held[nheld++] = dget(dir);
 #ifdef CIMA_REMOVE_FILES_ONE_BY_ONE
 	for (i = 0; i < n; i++) {
-		if (!IS_ERR_OR_NULL(files[i]))
+		if (!IS_ERR_OR_NULL(files[i])) {
 			securityfs_remove(files[i]);
-		files[i] = NULL;
+			d_drop(files[i]);	/* still held: unhash it */
+		}
 	}
 	securityfs_remove(dir);
+	d_drop(dir);
 #else
-	for (i = 0; i < n; i++)
-		files[i] = NULL;
 	securityfs_recursive_remove(dir);
 #endif
+	for (i = 0; i < n; i++)
+		files[i] = NULL;
+	for (i = 0; i < nheld; i++) {
+		struct inode *inode = d_inode(held[i]);
+
+		if (inode) {
+			inode_lock(inode);
+			make_bad_inode(inode);
+			inode_unlock(inode);
+		}
+		dput(held[i]);
+	}
 }
 
 /* Create dir/ with the container files; i_private is the serial or NULL. */
@@ -545,8 +594,7 @@ void cima_fs_exit(void)
 {
 	cima_remove_dir(cima_self_dir, cima_self_files, CIMA_CFILES);
 	cima_self_dir = NULL;
-	if (!IS_ERR_OR_NULL(cima_containers_dir))
-		securityfs_remove(cima_containers_dir);
+	cima_remove_dir(cima_containers_dir, NULL, 0);
 	cima_containers_dir = NULL;
 	cima_remove_dir(cima_dir, cima_gdent, ARRAY_SIZE(cima_gdent));
 	cima_dir = NULL;

@@ -22,6 +22,7 @@
 #include <linux/atomic.h>
 #include <linux/workqueue.h>
 #include <linux/completion.h>
+#include <linux/wait.h>
 #include <crypto/hash.h>
 
 #include "cima.h"
@@ -105,8 +106,13 @@ static void cima_vreg_extend(struct cima_container *c, const u8 *digests)
  * pending on the caller (a SIGCHLD on a shell, say) could make
  * tpm_pcr_extend() fail after the TPM executed the command - the PCR
  * would then hold an extend the log does not have.  Workers take no
- * signals.  The caller waits uninterruptibly for the result.
+ * signals.  The caller waits uninterruptibly for the result.  The worker
+ * runs on the module's own workqueue, which exit destroys: that waits for
+ * cima_hw_fn() to return, so no worker is still in module code after
+ * complete() when the module is freed.
  */
+static struct workqueue_struct *cima_hw_wq;
+
 struct cima_hw_call {
 	struct work_struct work;
 	struct completion done;
@@ -136,10 +142,80 @@ static int cima_hw(bool read, cima_regs_t regs)
 	init_completion(&call.done);
 	call.read = read;
 	call.regs = (cima_regs_t *)regs;
-	queue_work(system_unbound_wq, &call.work);
+	queue_work(cima_hw_wq, &call.work);
 	wait_for_completion(&call.done);
 	destroy_work_on_stack(&call.work);
 	return call.ret;
+}
+
+/*
+ * What the hardware register should hold: read once at init, then
+ * extended in software with every record.  Consulted only when an extend
+ * reports an error.  Under cima_log_mutex.
+ */
+static cima_regs_t cima_expect;
+static bool cima_expect_valid;
+
+static void cima_regs_extend(cima_regs_t regs, const cima_regs_t d)
+{
+	u8 tmp[2 * CIMA_MAX_DIGEST];
+	unsigned int i;
+
+	for (i = 0; i < cima_nbanks; i++) {
+		const struct cima_bank *b = &cima_bank[i];
+
+		if (!b->tfm)
+			continue;
+		memcpy(tmp, regs[i], b->size);
+		memcpy(tmp + b->size, d[i], b->size);
+		if (cima_hash_buf(i, tmp, 2 * b->size, regs[i]))
+			cima_expect_valid = false;
+	}
+}
+
+static bool cima_regs_equal(const cima_regs_t a, const cima_regs_t b)
+{
+	unsigned int i;
+
+	for (i = 0; i < cima_nbanks; i++)
+		if (cima_bank[i].tfm && memcmp(a[i], b[i], cima_bank[i].size))
+			return false;
+	return true;
+}
+
+/*
+ * Extend the platform register with one record's digests.  A hardware
+ * extend that reports an error may still have been carried out (the chip
+ * ran the command and the answer was lost): read the register back and
+ * settle by its value, so that the log and the register never disagree.
+ */
+static int cima_extend_locked(const cima_regs_t d)
+{
+	cima_regs_t *now;
+	int ret;
+
+	lockdep_assert_held(&cima_log_mutex);
+	ret = cima_hw(false, (u8 (*)[CIMA_MAX_DIGEST])d);
+	if (!cima_backend->hardware)
+		return ret;
+	if (!ret) {
+		cima_regs_extend(cima_expect, d);
+		return 0;
+	}
+	now = kzalloc(sizeof(*now), GFP_KERNEL);
+	if (!now || !cima_expect_valid || cima_hw(true, *now)) {
+		kfree(now);
+		return ret;
+	}
+	cima_regs_extend(cima_expect, d);
+	if (cima_regs_equal(*now, cima_expect)) {
+		pr_warn_ratelimited("extend reported %d but was done\n", ret);
+		ret = 0;
+	} else {
+		memcpy(cima_expect, *now, sizeof(cima_expect));
+	}
+	kfree(now);
+	return ret;
 }
 
 static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
@@ -155,7 +231,7 @@ static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
 	for (i = 0; i < cima_nbanks; i++)
 		memcpy(cima_scratch[i], e->buf + cima_bank[i].off,
 		       cima_bank[i].size);
-	ret = cima_hw(false, cima_scratch);
+	ret = cima_extend_locked(cima_scratch);
 	if (ret) {
 		xa_erase(&cima_log, idx);
 		return ret;
@@ -165,8 +241,10 @@ static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
 		__module_get(THIS_MODULE);
 		cima_pinned = true;
 	}
-	if (c)
+	if (c) {
 		cima_vreg_extend(c, e->buf);
+		atomic_inc(&c->nevents);
+	}
 	smp_store_release(&cima_count, idx + 1);
 	return 0;
 }
@@ -178,7 +256,8 @@ static struct cima_entry *cima_entry_build(struct cima_container *c,
 
 	if (len > CIMA_EVENT_DATA_MAX)
 		return ERR_PTR(-E2BIG);
-	e = kmalloc(struct_size(e, buf, cima_digests_size + len), GFP_KERNEL);
+	e = kmalloc(struct_size(e, buf, cima_digests_size + len),
+		    GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return ERR_PTR(-ENOMEM);
 	e->owner = c ? c->serial : 0;
@@ -192,26 +271,28 @@ static struct cima_entry *cima_entry_build(struct cima_container *c,
 }
 
 /* Record the events that could not be appended, if any (lock held). */
-static void cima_flush_lost_locked(void)
+static void cima_flush_lost_locked(struct cima_container *c)
 {
+	atomic_long_t *counter = c ? &c->nlost : &cima_nlost;
 	struct cima_entry *e;
-	char data[96];
+	char data[CIMA_ID_MAX + 96];
 	long n;
 	int len;
 
-	n = atomic_long_xchg(&cima_nlost, 0);
+	lockdep_assert_held(&cima_log_mutex);
+	n = atomic_long_xchg(counter, 0);
 	if (!n)
 		return;
 	len = scnprintf(data, sizeof(data),
 			CIMA_DATA_TAG " " CIMA_KIND_VIOLATION
-			" id=- what=" CIMA_WHAT_LOST " err=%d count=%ld",
-			ENOMEM, n);
-	e = cima_entry_build(NULL, data, len);
-	if (!IS_ERR(e) && !cima_append_locked(NULL, e))
+			" id=%s what=" CIMA_WHAT_LOST " err=%d count=%ld",
+			c ? c->id : "-", ENOMEM, n);
+	e = cima_entry_build(c, data, len);
+	if (!IS_ERR(e) && !cima_append_locked(c, e))
 		return;
 	if (!IS_ERR(e))
 		kfree(e);
-	atomic_long_add(n, &cima_nlost);
+	atomic_long_add(n, counter);
 }
 
 static int cima_log_add(struct cima_container *c, const char *data,
@@ -222,16 +303,18 @@ static int cima_log_add(struct cima_container *c, const char *data,
 
 	e = cima_entry_build(c, data, len);
 	if (IS_ERR(e)) {
-		atomic_long_inc(&cima_nlost);
+		atomic_long_inc(c ? &c->nlost : &cima_nlost);
 		return PTR_ERR(e);
 	}
 	mutex_lock(&cima_log_mutex);
-	cima_flush_lost_locked();
+	cima_flush_lost_locked(NULL);
+	if (c)
+		cima_flush_lost_locked(c);
 	ret = cima_append_locked(c, e);
 	mutex_unlock(&cima_log_mutex);
 	if (ret) {
 		kfree(e);
-		atomic_long_inc(&cima_nlost);
+		atomic_long_inc(c ? &c->nlost : &cima_nlost);
 		pr_err_ratelimited("cannot append event: %d\n", ret);
 	}
 	return ret;
@@ -250,41 +333,86 @@ int cima_log_append(struct cima_container *c, const char *data, size_t len)
 	return ret;
 }
 
-/* Count a failed measurement and record it in the log. */
+/*
+ * Stops are measured from a workqueue, after rmdir returned.  Readers of
+ * the log wait for the stops queued before they started, so that a stop
+ * is in every read that begins after its rmdir returned.
+ */
+static atomic_t cima_stops_pending = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(cima_stops_wq);
+
+void cima_log_stop_queued(void)
+{
+	atomic_inc(&cima_stops_pending);
+}
+
+void cima_log_stop_done(void)
+{
+	if (atomic_dec_and_test(&cima_stops_pending))
+		wake_up_all(&cima_stops_wq);
+}
+
+int cima_log_settle(void)
+{
+	return wait_event_killable(cima_stops_wq,
+				   !atomic_read(&cima_stops_pending));
+}
+
+/* A violation that is not logged again (a repeat) still counts. */
+void cima_violation_count(void)
+{
+	atomic_long_inc(&cima_nviolations);
+}
+
+/*
+ * Count a failed measurement and record it in the log, once per
+ * container, what, error and path (repeats are only counted).  @killed:
+ * the task the event is about is killed for it (policy "fail closed").
+ */
 void cima_log_violation(struct cima_container *c, const char *what, int err,
-			const char *path)
+			const char *path, bool killed)
 {
 	struct cima_buf b;
 
 	atomic_long_inc(&cima_nviolations);
+	if (err < 0)
+		err = -err;
+	if (c && !killed && cima_seen_violation(c, what, err, path))
+		return;
 	b.cap = CIMA_EVENT_DATA_MAX;
 	b.len = 0;
 	b.overflow = false;
-	b.p = kmalloc(b.cap, GFP_KERNEL);
+	b.p = kmalloc(b.cap, GFP_KERNEL_ACCOUNT);
 	if (!b.p) {
-		atomic_long_inc(&cima_nlost);
+		atomic_long_inc(c ? &c->nlost : &cima_nlost);
 		return;
 	}
 	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_VIOLATION " id=%s",
 			c ? c->id : "-");
-	cima_buf_printf(&b, " what=%s err=%d", what, err < 0 ? -err : err);
+	cima_buf_printf(&b, " what=%s err=%d", what, err);
 	if (path) {
 		cima_buf_puts(&b, " path=");
 		cima_buf_escape(&b, path, strlen(path));
 	}
+	if (killed)
+		cima_buf_puts(&b, " action=" CIMA_ACTION_KILL);
 	if (b.overflow)		/* only a huge path can do this: drop it */
 		b.len = scnprintf(b.p, b.cap, CIMA_DATA_TAG " "
-				  CIMA_KIND_VIOLATION " id=%s what=%s err=%d",
-				  c ? c->id : "-", what, err < 0 ? -err : err);
+				  CIMA_KIND_VIOLATION " id=%s what=%s err=%d%s",
+				  c ? c->id : "-", what, err,
+				  killed ? " action=" CIMA_ACTION_KILL : "");
 	cima_log_add(c, b.p, b.len);
 	kfree(b.p);
 }
 
-/* An event was lost before it could be built (atomic context is fine). */
-void cima_lost(void)
+/*
+ * An event of @c (NULL: of no container) was lost before it could be
+ * built; the next event logged for it records the count.  Any context.
+ */
+void cima_lost(struct cima_container *c)
 {
 	atomic_long_inc(&cima_nviolations);
-	atomic_long_inc(&cima_nlost);
+	atomic_long_inc(c ? &c->nlost : &cima_nlost);
 }
 
 unsigned long cima_log_count(void)
@@ -417,6 +545,14 @@ int cima_log_init(void)
 	}
 	cima_strongest = best;
 	cima_digests_size = off;
+	if (cima_backend->hardware) {
+		cima_hw_wq = alloc_workqueue("cima_hw", WQ_UNBOUND, 1);
+		if (!cima_hw_wq)
+			goto err;
+		mutex_lock(&cima_log_mutex);
+		cima_expect_valid = !cima_hw(true, cima_expect);
+		mutex_unlock(&cima_log_mutex);
+	}
 	return 0;
 err:
 	for (i = 0; i < cima_nbanks; i++) {
@@ -433,6 +569,9 @@ void cima_log_exit(void)
 	unsigned long idx;
 	unsigned int i;
 
+	if (cima_hw_wq)
+		destroy_workqueue(cima_hw_wq);
+	cima_hw_wq = NULL;
 	xa_for_each(&cima_log, idx, e)
 		kfree(e);
 	xa_destroy(&cima_log);

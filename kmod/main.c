@@ -30,6 +30,19 @@ unsigned int cima_self_event_limit = 1024;
 module_param_named(self_event_limit, cima_self_event_limit, uint, 0444);
 MODULE_PARM_DESC(self_event_limit, "Most runtime events a container may add through self/event (0: no limit)");
 
+module_param_named(max_file_size, cima_max_file_size, ulong, 0444);
+MODULE_PARM_DESC(max_file_size, "Largest file hashed for an exec or mmap event, in bytes; larger ones are a violation (default 1 GiB; 0: no cap)");
+
+module_param_named(max_events, cima_max_events, uint, 0444);
+MODULE_PARM_DESC(max_events, "Most events logged per container; reaching it logs one limit violation (default 16384; 0: no cap)");
+
+module_param_named(max_cache, cima_max_cache, uint, 0444);
+MODULE_PARM_DESC(max_cache, "Exec cache entries per container; the oldest is evicted beyond it (default 4096; 0: no cap)");
+
+bool cima_fail_closed_param;
+module_param_named(fail_closed, cima_fail_closed_param, bool, 0444);
+MODULE_PARM_DESC(fail_closed, "Start with policy \"fail closed\": kill a task whose exec or mapping cannot be measured (default: fail open)");
+
 static int __init cima_init(void)
 {
 	int ret;
@@ -55,6 +68,7 @@ static int __init cima_init(void)
 	return 0;
 
 err_containers:
+	cima_lifecycle_exit();
 	cima_containers_exit();
 err_fs:
 	cima_fs_exit();
@@ -70,6 +84,7 @@ err_backend:
 static void __exit cima_exit(void)
 {
 	cima_hooks_exit();		/* first: no new events after this */
+	cima_lifecycle_exit();
 	cima_containers_exit();
 	cima_fs_exit();
 	cima_policy_exit();

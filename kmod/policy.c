@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Container policy: which new cgroups are containers, and whether exec is
- * measured.  The active policy is one RCU-protected immutable object; a
- * write builds a complete new one and swaps it in, or fails and changes
- * nothing.
+ * Container policy: which new cgroups are containers, whether exec and
+ * executable mappings are measured, and what happens to a task whose event
+ * cannot be measured (fail open: it runs, the violation is logged; fail
+ * closed: it is killed before it runs past the event).  The active policy
+ * is one RCU-protected immutable object; a write builds a complete new one,
+ * logs it as a "policy" event and only then swaps it in - or fails and
+ * changes nothing.
+ *
+ * Lock order: cima_policy_mutex, then the log's mutex (the policy event).
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -18,6 +23,8 @@
 struct cima_policy {
 	struct rcu_head rcu;
 	bool exec;
+	bool mmap;
+	bool fail_closed;
 	bool defaults;
 	unsigned int nprefix;
 	char prefix[CIMA_POLICY_PREFIX_MAX][CIMA_POLICY_PATH_MAX + 1];
@@ -135,6 +142,26 @@ bool cima_policy_exec(void)
 	return ret;
 }
 
+bool cima_policy_mmap(void)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = rcu_dereference(cima_policy)->mmap;
+	rcu_read_unlock();
+	return ret;
+}
+
+bool cima_policy_fail_closed(void)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = rcu_dereference(cima_policy)->fail_closed;
+	rcu_read_unlock();
+	return ret;
+}
+
 int cima_policy_show(struct seq_file *m)
 {
 	const struct cima_policy *p;
@@ -143,7 +170,9 @@ int cima_policy_show(struct seq_file *m)
 	mutex_lock(&cima_policy_mutex);
 	p = rcu_dereference_protected(cima_policy,
 				      lockdep_is_held(&cima_policy_mutex));
-	seq_printf(m, "exec %s\ndefaults %s\n", p->exec ? "on" : "off",
+	seq_printf(m, "exec %s\nmmap %s\nfail %s\ndefaults %s\n",
+		   p->exec ? "on" : "off", p->mmap ? "on" : "off",
+		   p->fail_closed ? "closed" : "open",
 		   p->defaults ? "on" : "off");
 	for (i = 0; i < ARRAY_SIZE(cima_default_patterns); i++)
 		seq_printf(m, "# default %s<64hex>%s\n",
@@ -222,6 +251,17 @@ static int cima_policy_line(struct cima_policy *p, char *line)
 		return -EINVAL;
 	if (!strcmp(line, "exec"))
 		return cima_parse_onoff(arg, &p->exec);
+	if (!strcmp(line, "mmap"))
+		return cima_parse_onoff(arg, &p->mmap);
+	if (!strcmp(line, "fail")) {
+		if (!strcmp(arg, "open"))
+			p->fail_closed = false;
+		else if (!strcmp(arg, "closed"))
+			p->fail_closed = true;
+		else
+			return -EINVAL;
+		return 0;
+	}
 	if (!strcmp(line, "defaults"))
 		return cima_parse_onoff(arg, &p->defaults);
 	if (!cima_valid_cgpath(arg))
@@ -245,6 +285,36 @@ static int cima_policy_line(struct cima_policy *p, char *line)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/*
+ * Log the policy @p about to take effect:
+ *   cima/1 policy exec=on mmap=on fail=open defaults=on prefix=/a ...
+ */
+static int cima_policy_log(const struct cima_policy *p)
+{
+	struct cima_buf b;
+	unsigned int i;
+	int ret;
+
+	b.cap = CIMA_EVENT_DATA_MAX;
+	b.len = 0;
+	b.overflow = false;
+	b.p = kmalloc(b.cap, GFP_KERNEL);
+	if (!b.p)
+		return -ENOMEM;
+	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_POLICY
+			" exec=%s mmap=%s fail=%s defaults=%s",
+			p->exec ? "on" : "off", p->mmap ? "on" : "off",
+			p->fail_closed ? "closed" : "open",
+			p->defaults ? "on" : "off");
+	for (i = 0; i < p->nprefix; i++) {
+		cima_buf_puts(&b, " prefix=");
+		cima_buf_escape(&b, p->prefix[i], strlen(p->prefix[i]));
+	}
+	ret = b.overflow ? -E2BIG : cima_log_append(NULL, b.p, b.len);
+	kfree(b.p);
+	return ret;
 }
 
 /* @text is NUL-terminated, @len bytes. */
@@ -272,6 +342,8 @@ int cima_policy_write(const char *text, size_t len)
 			continue;
 		ret = cima_policy_line(p, line);
 	}
+	if (!ret)
+		ret = cima_policy_log(p);
 	if (!ret) {
 		rcu_assign_pointer(cima_policy, p);
 		p = NULL;
@@ -291,6 +363,8 @@ int cima_policy_init(void)
 	if (!p)
 		return -ENOMEM;
 	p->exec = true;
+	p->mmap = true;
+	p->fail_closed = cima_fail_closed_param;
 	p->defaults = true;
 	RCU_INIT_POINTER(cima_policy, p);
 	return 0;

@@ -39,15 +39,26 @@
  *   start:     cima/1 start id=<cid> cg=<cgid> path=<cgroup path>
  *   stop:      cima/1 stop id=<cid> cg=<cgid>
  *   exec:      cima/1 exec id=<cid> cg=<cgid> file=<alg>:<hex> path=<path>
+ *   mmap:      cima/1 mmap id=<cid> cg=<cgid> file=<alg>:<hex> path=<path>
  *   runtime:   cima/1 runtime id=<cid> src=runtime|self name=<n> value=<v>
+ *   policy:    cima/1 policy exec=on|off mmap=on|off fail=open|closed
+ *                           defaults=on|off [prefix=<path>]...
  *   violation: cima/1 violation id=<cid>|- what=<what> err=<errno>
- *                              [path=<path>] [count=<n>]
+ *                              [path=<path>] [count=<n>] [action=kill]
  *
  * Keys appear in exactly this order.  <cid> is the container id (the name of
  * its directory under containers/), <cgid> the cgroup v2 id in decimal (the
  * cgroup directory's inode number), <alg> the kernel hash name of the
  * strongest active bank (e.g. sha384), <hex> lower-case.  <what> is one of
- * start, stop, exec, runtime, lost.  Values never contain spaces: '\\', ' ',
+ * start, stop, exec, mmap, runtime, lost (events that could not be built;
+ * count= says how many) and limit (the container reached its event cap;
+ * later events of it are not logged).  action=kill: the task the event was
+ * about was killed before it could run past it (policy "fail closed").
+ * An exec event is written for the program an execve runs and for a #!
+ * script it goes through; an mmap event for a file mapped executable by a
+ * task of the container (mmap or mprotect with PROT_EXEC), other than the
+ * program its exec already measured.  Each (kind, path, content) is logged
+ * once per container.  Values never contain spaces: '\\', ' ',
  * '=' and bytes outside 0x21..0x7e are written as "\\xHH" (lower-case hex).
  */
 #ifndef _UAPI_CIMA_H
@@ -85,13 +96,19 @@
 #define CIMA_KIND_EXEC			"exec"
 #define CIMA_KIND_RUNTIME		"runtime"
 #define CIMA_KIND_VIOLATION		"violation"
+#define CIMA_KIND_MMAP			"mmap"
+#define CIMA_KIND_POLICY		"policy"
 
 /* Values of the src= key of runtime events. */
 #define CIMA_SRC_RUNTIME		"runtime"
 #define CIMA_SRC_SELF			"self"
 
-/* Values of the what= key of violation events. */
+/* Values of the what= key of violation events (besides the kinds). */
 #define CIMA_WHAT_LOST			"lost"
+#define CIMA_WHAT_LIMIT			"limit"
+
+/* Value of the action= key of violation events: the task was killed. */
+#define CIMA_ACTION_KILL		"kill"
 
 /* Longest event data the kernel writes or accepts, in bytes. */
 #define CIMA_EVENT_DATA_MAX		4096

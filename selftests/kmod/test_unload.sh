@@ -15,11 +15,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 fs=/sys/kernel/security/cima
 params=/sys/module/cima/parameters
 build=${O:-$top/build}
-tap_plan 7
+tap_plan 11
 
 skip_all() {
 	local i
-	for i in $(seq $((7 - tap_n))); do tap_skip "unload test $((tap_n + 1))" "$1"; done
+	for i in $(seq $((11 - tap_n))); do tap_skip "unload test $((tap_n + 1))" "$1"; done
 	tap_done
 }
 
@@ -105,16 +105,85 @@ else
 	tap_fail "sim leaves the TPM PCR $index alone"
 fi
 
-# Unload with a live container and pending state, then restore.
+# Unload with a live container and O_PATH fds kept on module files.
 id=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 mkdir /sys/fs/cgroup/$id
 sh -c "echo \$\$ > /sys/fs/cgroup/$id/cgroup.procs && exec /bin/busybox true"
+go=$(mktemp -u /tmp/cima-unload-go.XXXXXX)
+res=$(mktemp /tmp/cima-unload-res.XXXXXX)
+python3 -c '
+import errno, os, sys, time
+fds = [os.open(p, os.O_PATH) for p in sys.argv[3:]]
+open(sys.argv[2], "w").write("ready\n")
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+out = []
+for fd in fds:
+    try:
+        os.close(os.open("/proc/self/fd/%d" % fd, os.O_RDONLY))
+        out.append("opened")
+    except OSError as e:
+        out.append(errno.errorcode.get(e.errno, str(e.errno)))
+open(sys.argv[2], "w").write(" ".join(out) + "\n")' "$go" "$res" \
+	$fs/self/register $fs/containers/$id/event $fs/register &
+pyholder=$!
+for _ in $(seq 50); do grep -q ready "$res" && break; sleep 0.1; done
 if rmmod cima && [ ! -e $fs ]; then
-	tap_ok "rmmod with a live container"
+	tap_ok "rmmod with a live container and O_PATH fds on its files"
 else
-	tap_fail "rmmod with a live container"
+	tap_fail "rmmod with a live container and O_PATH fds on its files"
 fi
+touch "$go"
+wait $pyholder
+got=$(cat "$res")
+rm -f "$go" "$res"
+case "$got" in
+*opened*|ready|"") tap_fail "after rmmod, reopening kept O_PATH fds fails cleanly" "got: ${got:-nothing}" ;;
+*) tap_ok "after rmmod, reopening kept O_PATH fds fails cleanly ($got)" ;;
+esac
 rmdir /sys/fs/cgroup/$id
+
+# The per-container caps.
+if insmod "$CIMA_KO" backend=sim max_events=40 max_cache=8 && [ -r $fs/register ]; then
+	work=$(mktemp -d /tmp/cima-caps.XXXXXX)
+	id=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+	cg=/sys/fs/cgroup/$id
+	mkdir "$cg"
+	for i in $(seq 60); do printf '#!/bin/busybox sh\n# %s\n' "$i" > "$work/s$i"; chmod +x "$work/s$i"; done
+	run() { sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"; }
+	execs() { grep -c " cima/1 exec id=$id .* path=$work/s$1\$" $fs/ascii_runtime_measurements; }
+	# s1..s9 are 9 cache entries (busybox is a tenth): s1 is evicted.
+	for i in $(seq 9); do run "$work/s$i"; done
+	run "$work/s9"
+	run "$work/s1"
+	if [ "$(execs 9)" = 1 ] && [ "$(execs 1)" = 2 ]; then
+		tap_ok "max_cache=8: a re-exec of a cached file is not logged, of an evicted one is"
+	else
+		tap_fail "max_cache=8: the exec cache evicts its oldest" "s9: $(execs 9) events, s1: $(execs 1)"
+	fi
+	for i in $(seq 10 60); do run "$work/s$i"; done
+	own=$(grep -c " id=$id " $fs/ascii_runtime_measurements)
+	limits=$(grep -c " cima/1 violation id=$id what=limit err=28" $fs/ascii_runtime_measurements)
+	if [ "$limits" = 1 ] && [ "$own" -le 41 ] && [ "$own" -ge 40 ]; then
+		tap_ok "max_events=40: one limit violation, $own events of the container"
+	else
+		tap_fail "max_events=40: one limit violation, no events past it" "limit records: $limits, events: $own"
+	fi
+	out=$(echo 'late.event x' 2>&1 > $fs/containers/$id/event)
+	if echo "$out" | grep -q 'No space left'; then
+		tap_ok "past the cap a runtime event write fails with ENOSPC"
+	else
+		tap_fail "past the cap a runtime event write fails with ENOSPC" "${out:-the write succeeded}"
+	fi
+	rmdir "$cg"
+	rm -rf "$work"
+	rmmod cima
+else
+	tap_fail "loads with max_events=40 max_cache=8"
+	tap_skip "max_events cap" "did not load"
+	tap_skip "runtime write past the cap" "did not load"
+fi
+
 if insmod "$CIMA_KO" $orig_args && [ -r $fs/register ]; then
 	tap_ok "reloaded with the original parameters ($orig_args)"
 else

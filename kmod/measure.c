@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the log says about a container: the event data of every kind is
+ * built here, and the files behind exec and mmap events are identified and
+ * hashed here.  Callers run in process context, normally as the task the
+ * event is about (task_work), so a measurement that fails can stop that
+ * task before it runs past the event (policy "fail closed").
+ *
+ * Hashing is bounded (regular files only, at most cima_max_file_size
+ * bytes) and killable: a task that gets SIGKILL while its file is hashed
+ * stops hashing at the next chunk.
+ *
+ * Per container at most cima_max_events events are logged (stop events
+ * excepted); reaching the cap logs one "limit" violation and every later
+ * event of that container is refused.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ctype.h>
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/stat.h>
+#include <linux/iversion.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/timekeeping.h>
+#include <crypto/hash.h>
+
+#include "cima.h"
+
+unsigned long cima_max_file_size = 1UL << 30;
+unsigned int cima_max_events = 16384;
+
+static char *cima_event_buf(struct cima_buf *b)
+{
+	b->cap = CIMA_EVENT_DATA_MAX;
+	b->len = 0;
+	b->overflow = false;
+	b->p = kmalloc(b->cap, GFP_KERNEL_ACCOUNT);
+	return b->p;
+}
+
+/*
+ * A measurement of @c failed.  Record it (once per what, error and path
+ * and container) and, under "fail closed", kill the task it is about
+ * when we run as that task: the kill lands before it returns to user
+ * space, so it never runs past the unmeasured event.
+ */
+void cima_measure_failed(struct cima_container *c, const char *what, int err,
+			 const char *path, bool as_task)
+{
+	bool kill = as_task && cima_policy_fail_closed();
+
+	cima_log_violation(c, what, err, path, kill);
+	if (kill)
+		force_sig(SIGKILL);
+}
+
+/*
+ * May @c log one more event?  Reaching the cap logs the one "limit"
+ * violation.  A stop event is always allowed.
+ */
+static int cima_admit(struct cima_container *c, const char *what,
+		      bool as_task)
+{
+	if (!cima_max_events ||
+	    atomic_read(&c->nevents) < (int)cima_max_events)
+		return 0;
+	if (!test_and_set_bit(CIMA_C_LIMITED, &c->flags))
+		cima_log_violation(c, CIMA_WHAT_LIMIT, ENOSPC, NULL, false);
+	else
+		cima_violation_count();
+	if (as_task && cima_policy_fail_closed()) {
+		cima_log_violation(c, what, ENOSPC, NULL, true);
+		force_sig(SIGKILL);
+	}
+	return -ENOSPC;
+}
+
+void cima_measure_start(struct cima_container *c, bool published, int err)
+{
+	struct cima_buf b;
+
+	if (!published)
+		cima_log_violation(c, CIMA_KIND_START, err, c->path, false);
+	if (!cima_event_buf(&b)) {
+		cima_lost(c);
+		return;
+	}
+	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_START
+			" id=%s cg=%llu path=", c->id, c->cgid);
+	cima_buf_escape(&b, c->path, strlen(c->path));
+	if (b.overflow)
+		cima_log_violation(c, CIMA_KIND_START, ENAMETOOLONG, NULL,
+				   false);
+	else
+		cima_log_append(c, b.p, b.len);
+	kfree(b.p);
+}
+
+void cima_measure_stop(struct cima_container *c)
+{
+	char data[CIMA_ID_MAX + 64];
+	int len;
+
+	len = scnprintf(data, sizeof(data), CIMA_DATA_TAG " " CIMA_KIND_STOP
+			" id=%s cg=%llu", c->id, c->cgid);
+	cima_log_append(c, data, len);
+}
+
+/*
+ * What identifies a file's content without reading it.  Returns false if
+ * the file cannot be identified: then it is always hashed.  The identity
+ * is trusted (fid->trusted) only if a later change of the file must change
+ * it: with an i_version, or when the change time is older than the current
+ * tick of the file system's clock (overlayfs has no i_version, and two
+ * same-size writes within one tick leave size, mtime and ctime alike).
+ */
+static bool cima_file_id(struct file *file, struct cima_file_id *fid)
+{
+	struct inode *inode = file_inode(file);
+	struct inode *real = d_real_inode(file->f_path.dentry);
+	struct timespec64 now;
+	struct kstat st;
+	u32 gran;
+
+	memset(fid, 0, sizeof(*fid));
+	if (vfs_getattr(&file->f_path, &st, STATX_BASIC_STATS,
+			AT_STATX_SYNC_AS_STAT))
+		return false;
+	fid->ino = st.ino;
+	fid->dev = st.dev;
+	fid->size = st.size;
+	fid->mtime_sec = st.mtime.tv_sec;
+	fid->mtime_nsec = st.mtime.tv_nsec;
+	fid->ctime_sec = st.ctime.tv_sec;
+	fid->ctime_nsec = st.ctime.tv_nsec;
+	if (IS_I_VERSION(inode) && inode == real) {
+		fid->iversion = inode_query_iversion(inode);
+		fid->trusted = true;
+		return true;
+	}
+	/* Trusted when now - ctime >= the coarser of both time granularities. */
+	gran = max(inode->i_sb->s_time_gran, real ? real->i_sb->s_time_gran : 1);
+	ktime_get_coarse_real_ts64(&now);
+	fid->trusted = timespec64_to_ns(&now) - timespec64_to_ns(&st.ctime) >=
+		       (s64)max_t(u32, gran, 1);
+	return true;
+}
+
+#define CIMA_READ_CHUNK	(32 * 1024)
+
+/*
+ * Hash a regular file of at most cima_max_file_size bytes with the
+ * strongest bank.  -EINVAL: not a regular file; -EFBIG: too big (also if
+ * it grows while it is read); -EINTR: the task got a fatal signal.
+ */
+static int cima_hash_file(struct file *file, u8 *digest)
+{
+	struct crypto_shash *tfm = cima_bank[cima_strongest].tfm;
+	u64 max = cima_max_file_size ? cima_max_file_size : U64_MAX;
+	struct shash_desc *desc;
+	size_t bufsz = CIMA_READ_CHUNK;
+	loff_t pos = 0;
+	void *buf;
+	int ret;
+
+	if (!S_ISREG(file_inode(file)->i_mode))
+		return -EINVAL;
+	if ((u64)i_size_read(file_inode(file)) > max)
+		return -EFBIG;
+	desc = kmalloc(sizeof(*desc) + crypto_shash_descsize(tfm), GFP_KERNEL);
+	if (!desc)
+		return -ENOMEM;
+	buf = kmalloc(bufsz, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf) {
+		bufsz = PAGE_SIZE;
+		buf = kmalloc(bufsz, GFP_KERNEL);
+	}
+	if (!buf) {
+		kfree(desc);
+		return -ENOMEM;
+	}
+	desc->tfm = tfm;
+	ret = crypto_shash_init(desc);
+	while (!ret) {
+		ssize_t n;
+
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		n = kernel_read(file, buf, bufsz, &pos);
+		if (n < 0)
+			ret = n;
+		if (n <= 0)
+			break;
+		if ((u64)pos > max) {
+			ret = -EFBIG;
+			break;
+		}
+		ret = crypto_shash_update(desc, buf, n);
+		cond_resched();
+	}
+	if (!ret)
+		ret = crypto_shash_final(desc, digest);
+	kfree(buf);
+	kfree_sensitive(desc);
+	return ret;
+}
+
+static const char *const cima_file_kinds[] = {
+	[CIMA_FILE_EXEC] = CIMA_KIND_EXEC,
+	[CIMA_FILE_MMAP] = CIMA_KIND_MMAP,
+};
+
+/*
+ * An exec'd file (the program, or the script the kernel opened for a #!
+ * interpreter) or a file mapped executable, in container @c whose task is
+ * in cgroup @cgid.  Logged once per (kind, path, content).
+ */
+void cima_measure_file(struct cima_container *c, enum cima_file_kind kind,
+		       struct file *file, u64 cgid, bool as_task)
+{
+	const struct cima_bank *sb = &cima_bank[cima_strongest];
+	const char *what = cima_file_kinds[kind];
+	u8 digest[CIMA_MAX_DIGEST];
+	struct cima_file_id fid;
+	bool have_id;
+	struct cima_buf b;
+	char *pbuf, *path;
+	int ret;
+
+	pbuf = __getname();
+	if (!pbuf) {
+		cima_lost(c);
+		if (as_task && cima_policy_fail_closed())
+			force_sig(SIGKILL);
+		return;
+	}
+	path = d_path(&file->f_path, pbuf, PATH_MAX);
+	/*
+	 * A file reached only through a detached bind mount of itself (runc
+	 * runs "runc init" that way) has d_path "/": name it by its path
+	 * inside its file system instead.
+	 */
+	if (!IS_ERR(path) && !strcmp(path, "/") &&
+	    !d_is_dir(file->f_path.dentry))
+		path = dentry_path_raw(file->f_path.dentry, pbuf, PATH_MAX);
+	if (IS_ERR(path)) {
+		cima_measure_failed(c, what, PTR_ERR(path), NULL, as_task);
+		goto out_name;
+	}
+	have_id = cima_file_id(file, &fid);
+	if (have_id && fid.trusted) {
+		mutex_lock(&c->exec_lock);
+		ret = cima_seen_file(c, kind, path, &fid);
+		mutex_unlock(&c->exec_lock);
+		if (ret)
+			goto out_name;	/* same file, same path: logged */
+	}
+
+	ret = cima_hash_file(file, digest);
+	if (ret) {
+		cima_measure_failed(c, what, ret, path, as_task);
+		goto out_name;
+	}
+
+	mutex_lock(&c->exec_lock);
+	if (cima_seen_digest(c, kind, path, digest, sb->size,
+			     have_id ? &fid : NULL))
+		goto out_unlock;
+	if (cima_admit(c, what, as_task))
+		goto out_unlock;
+	if (!cima_event_buf(&b)) {
+		cima_lost(c);
+		if (as_task && cima_policy_fail_closed())
+			force_sig(SIGKILL);
+		goto out_unlock;
+	}
+	cima_buf_printf(&b, CIMA_DATA_TAG " %s id=%s cg=%llu file=%s:", what,
+			c->id, cgid, sb->name);
+	cima_buf_hex(&b, digest, sb->size);
+	cima_buf_puts(&b, " path=");
+	cima_buf_escape(&b, path, strlen(path));
+	if (b.overflow) {
+		cima_measure_failed(c, what, -ENAMETOOLONG, NULL, as_task);
+	} else if (cima_log_append(c, b.p, b.len)) {
+		if (as_task && cima_policy_fail_closed())
+			force_sig(SIGKILL);
+	} else {
+		/* Without the cache entry the pair is logged again: harmless. */
+		cima_seen_add(c, kind, path, digest, sb->size,
+			      have_id ? &fid : NULL);
+	}
+	kfree(b.p);
+out_unlock:
+	mutex_unlock(&c->exec_lock);
+out_name:
+	__putname(pbuf);
+}
+
+static bool cima_valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n > CIMA_RUNTIME_NAME_MAX || !isalnum(s[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!isalnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/*
+ * A runtime event "<name> <value>[\n]" (NUL-terminated, @len bytes) for
+ * container @c.  Returns after the register was extended, or a negative
+ * errno with nothing logged.
+ */
+int cima_measure_runtime(struct cima_container *c, bool self,
+			 const char *text, size_t len)
+{
+	const char *sp, *value;
+	struct cima_buf b;
+	size_t nlen, vlen, i;
+	int ret;
+
+	if (strlen(text) != len)
+		return -EINVAL;		/* embedded NUL */
+	if (len && text[len - 1] == '\n')
+		len--;
+	sp = memchr(text, ' ', len);
+	if (!sp)
+		return -EINVAL;
+	nlen = sp - text;
+	value = sp + 1;
+	vlen = len - nlen - 1;
+	if (!cima_valid_name(text, nlen) || !vlen)
+		return -EINVAL;
+	for (i = 0; i < vlen; i++)
+		if ((u8)value[i] < 0x21 || (u8)value[i] > 0x7e)
+			return -EINVAL;
+	if (test_bit(CIMA_C_STOPPED, &c->flags))
+		return -ENOENT;
+	if (cima_admit(c, CIMA_KIND_RUNTIME, false))
+		return -ENOSPC;
+	/* Any process of the container may write self/: bound its memory. */
+	if (self && cima_self_event_limit &&
+	    atomic_inc_return(&c->nself) > cima_self_event_limit) {
+		atomic_dec(&c->nself);
+		return -ENOSPC;
+	}
+
+	if (!cima_event_buf(&b)) {
+		if (self && cima_self_event_limit)
+			atomic_dec(&c->nself);
+		return -ENOMEM;
+	}
+	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_RUNTIME
+			" id=%s src=%s name=%.*s value=", c->id,
+			self ? CIMA_SRC_SELF : CIMA_SRC_RUNTIME, (int)nlen, text);
+	cima_buf_escape(&b, value, vlen);
+	ret = b.overflow ? -EINVAL : cima_log_append(c, b.p, b.len);
+	kfree(b.p);
+	if (ret && self && cima_self_event_limit)
+		atomic_dec(&c->nself);
+	return ret;
+}
