@@ -27,8 +27,12 @@ check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
 }
 # run EXPECTED_RC STEP DESCRIPTION ARGS...: cima verify-report's exit status
 # and, for a failure, the step named in "not verified: STEP failed".
+# Certificates are checked at 2026-01-01 UTC (--time) unless the test gives
+# its own time, so the published VCEK's and PCK leaf's expiry (2029, 2031)
+# cannot change the results.
 run() {
 	want=$1 step=$2 d=$3; shift 3
+	case " $* " in *" --time "*) ;; *) set -- "$@" --time 1767225600 ;; esac
 	"$cima" verify-report "$@" > "$tmp/o" 2> "$tmp/e"
 	rc=$?
 	if [ $rc -eq "$want" ] && { [ -z "$step" ] || grep -q "^not verified: $step failed" "$tmp/o"; }; then
@@ -88,7 +92,7 @@ want=$(openssl dgst -sha256 -r "$tmp/ak_auth" | cut -c1-64)000000000000000000000
 got=$(od -An -tx1 -v "$tmp/qe.reportdata" | tr -d ' \n')
 check "openssl: QE REPORTDATA = SHA-256(attestation key || auth data) || 0^32" test "$want" = "$got"
 check "openssl verify: PCK leaf -> Platform CA -> tests/data/vendor Intel SGX root" \
-	openssl verify -CAfile "$vend/intel-sgx-root-ca.pem" -untrusted "$tmp/pck1.pem" "$tmp/pck0.pem"
+	openssl verify -attime 1767225600 -CAfile "$vend/intel-sgx-root-ca.pem" -untrusted "$tmp/pck1.pem" "$tmp/pck0.pem"
 check "openssl: the chain's own root is the pinned one ($(openssl x509 -in "$tmp/pck2.pem" -outform DER | openssl dgst -sha256 -r | cut -c1-16)...)" \
 	test "$(openssl x509 -in "$tmp/pck2.pem" -outform DER | openssl dgst -sha256 -r | cut -c1-64)" = \
 	     "$(openssl x509 -in "$vend/intel-sgx-root-ca.pem" -outform DER | openssl dgst -sha256 -r | cut -c1-64)"
@@ -101,7 +105,7 @@ run 0 "" "cima: the same with --root-ca tests/data/vendor/intel-sgx-root-ca.pem"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-keyout "$tmp/fake.key" -out "$tmp/fake-root.pem" -days 30 \
 	-subj "/CN=Intel SGX Root CA/O=Intel Corporation/L=Santa Clara/ST=CA/C=US" 2>/dev/null
-if openssl verify -CAfile "$tmp/fake-root.pem" -untrusted "$tmp/pck1.pem" "$tmp/pck0.pem" > /dev/null 2>&1; then
+if openssl verify -attime 1767225600 -CAfile "$tmp/fake-root.pem" -untrusted "$tmp/pck1.pem" "$tmp/pck0.pem" > /dev/null 2>&1; then
 	nok "openssl verify refuses a root with Intel's name and another key"
 else
 	ok "openssl verify refuses a root with Intel's name and another key"
@@ -148,7 +152,7 @@ openssl x509 -in "$vend/amd-milan-ask-ark.pem" -out "$tmp/ask.pem"
 check "openssl: the SNP report signature (r, s little-endian) verifies under the VCEK" \
 	openssl dgst -sha384 -verify "$tmp/vcek.pub" -signature "$tmp/snp.sig" "$tmp/snp.signed"
 check "openssl verify: VCEK -> ASK (SEV-Milan) -> ARK-Milan" \
-	openssl verify -CAfile "$vend/amd-milan-ark.pem" -untrusted "$tmp/ask.pem" "$tmp/vcek.pem"
+	openssl verify -attime 1767225600 -CAfile "$vend/amd-milan-ark.pem" -untrusted "$tmp/ask.pem" "$tmp/vcek.pem"
 run 0 "" "cima: the published SNP report verifies with its VCEK to the pinned ARK" \
 	--snp "$report" --vcek "$vcek"
 run 0 "" "cima: the same with --ark (AMD's cert_chain: ASK, ARK) and a PEM VCEK" \
@@ -165,6 +169,8 @@ head -c 1000 "$report" > "$tmp/snp-short.bin"
 run 3 format "cima: a report cut at 1000 bytes cannot be parsed" --snp "$tmp/snp-short.bin" --vcek "$vcek"
 
 # ---- A throw-away chain: RSA-PSS ARK and ASK, P-384 VCEK with a hwID ----
+# (made now and valid for 30 days, so checked at the current time)
+now=$(date +%s)
 openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$tmp/ark.key" 2>/dev/null
 openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$tmp/ask.key" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp384r1 -out "$tmp/vk.key" 2>/dev/null
@@ -202,18 +208,18 @@ EOF
 check "openssl verify: test VCEK -> test ASK -> test ARK (RSA-PSS)" \
 	openssl verify -CAfile "$tmp/t-ark.pem" -untrusted "$tmp/t-ask.pem" "$tmp/t-vcek.pem"
 run 0 "" "cima: a report signed by the test VCEK verifies with --ark test chain" \
-	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek.pem" --ark "$tmp/t-chain.pem"
-run 1 chain "cima: ... but not to the built-in AMD ARKs" --snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek.pem"
+	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek.pem" --ark "$tmp/t-chain.pem" --time "$now"
+run 1 chain "cima: ... but not to the built-in AMD ARKs" --snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek.pem" --time "$now"
 # Same chain, but the VCEK's hwID names another chip: the binding step.
 printf '1.3.6.1.4.1.3704.1.4=DER:%s\n' "$(echo "$chip" | sed 's/^./f/')" > "$tmp/vcek2.ext"
 [ "$(echo "$chip" | cut -c1)" = f ] && sed -i 's/DER:f/DER:e/' "$tmp/vcek2.ext"
 openssl x509 -req -in "$tmp/vk.csr" -CA "$tmp/t-ask.pem" -CAkey "$tmp/ask.key" -CAcreateserial \
 	-days 30 $pss -extfile "$tmp/vcek2.ext" -out "$tmp/t-vcek2.pem" 2>/dev/null
 run 1 binding "cima: a VCEK whose hwID is another chip's fails at the binding step" \
-	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek2.pem" --ark "$tmp/t-chain.pem"
+	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek2.pem" --ark "$tmp/t-chain.pem" --time "$now"
 
 # ---- interface ----
-"$cima" verify-report --tdx "$quote" --json > "$tmp/j" 2>&1
+"$cima" verify-report --tdx "$quote" --time 1767225600 --json > "$tmp/j" 2>&1
 if python3 -c "
 import json, sys
 j = json.load(open(sys.argv[1]))

@@ -20,6 +20,12 @@
 #define QUOTE "go-tdx-guest/cos-113-tdx-quote.dat"
 #define SNP "go-sev-guest/attestation.bin"
 #define VCEK "go-sev-guest/vcek.testcer"
+/*
+ * Certificates are checked at 2026-01-01 00:00 UTC, not at the time the
+ * test runs, so the result does not change when the published VCEK
+ * (valid until 2029-09-24) or PCK leaf (2031-07-02) expire.
+ */
+#define AT 1767225600
 
 static unsigned char *must_load(const char *rel, size_t *len)
 {
@@ -72,7 +78,8 @@ static const char *pem_fingerprint(const char *path)
 static int tdx(const unsigned char *q, size_t len, const char *root, int *step)
 {
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .root_path = root, .result = &res);
+	CIMA_OPTS(cima_vendor_verify_opts, o, .root_path = root, .result = &res,
+		  .at_time = AT);
 	int ret = cima_tdx_quote_verify(q, len, &o);
 
 	*step = res.step;
@@ -84,7 +91,7 @@ static int snp(const unsigned char *r, size_t len, const char *vcek, const char 
 {
 	struct cima_vendor_result res = { .sz = sizeof(res) };
 	CIMA_OPTS(cima_vendor_verify_opts, o, .vcek_path = vcek, .root_path = ark,
-		  .result = &res);
+		  .result = &res, .at_time = AT);
 	int ret = cima_snp_report_verify(r, len, &o);
 
 	*step = res.step;
@@ -96,7 +103,7 @@ TEST(tdx_published_quote_verifies_to_pinned_intel_root)
 	size_t len;
 	unsigned char *q = must_load(QUOTE, &len);
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res);
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT);
 
 	ASSERT_EQ(0, cima_tdx_quote_verify(q, len, &o));
 	EXPECT_EQ(CIMA_VSTEP_NONE, res.step);
@@ -107,8 +114,12 @@ TEST(tdx_published_quote_verifies_to_pinned_intel_root)
 	EXPECT_STREQ(CIMA_INTEL_SGX_ROOT_CA_SHA256, rt_hex(res.root_sha256, 32));
 	EXPECT_TRUE(strstr(res.root_subject, "CN=Intel SGX Root CA") != NULL);
 	EXPECT_TRUE(strstr(res.leaf_subject, "CN=Intel SGX PCK Certificate") != NULL);
-	/* Options and result may be left out. */
-	EXPECT_EQ(0, cima_tdx_quote_verify(q, len, NULL));
+	/* The result may be left out. */
+	{
+		CIMA_OPTS(cima_vendor_verify_opts, o2, .at_time = AT);
+
+		EXPECT_EQ(0, cima_tdx_quote_verify(q, len, &o2));
+	}
 	free(q);
 }
 
@@ -117,7 +128,7 @@ TEST(tdx_root_given_as_file)
 	size_t len;
 	unsigned char *q = must_load(QUOTE, &len);
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res,
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT,
 		  .root_path = vendor_file("intel-sgx-root-ca.pem"));
 	int step;
 
@@ -139,7 +150,7 @@ TEST(tdx_certificate_times)
 	size_t len;
 	unsigned char *q = must_load(QUOTE, &len);
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res);
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT);
 
 	/* The PCK leaf is valid from 2024-07-02 12:07:37 UTC to 2031-07-02. */
 	o.at_time = 1719922057 + 60;
@@ -290,7 +301,7 @@ TEST(tdx_every_byte_flipped)
 	for (int s = CIMA_VSTEP_FORMAT; s <= CIMA_VSTEP_BINDING; s++)
 		EXPECT_TRUE(counts[s] > 0);
 	/* Untouched, it still verifies. */
-	EXPECT_EQ(0, cima_tdx_quote_verify(q, len, NULL));
+	EXPECT_EQ(0, tdx(q, len, NULL, &counts[0]));
 	free(ders);
 	free(q);
 }
@@ -324,7 +335,7 @@ TEST(snp_published_report_verifies_to_pinned_milan_ark)
 	size_t len;
 	unsigned char *r = must_load(SNP, &len);
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res,
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT,
 		  .vcek_path = testdata_file(VCEK));
 
 	ASSERT_EQ(0, cima_snp_report_verify(r, len, &o));
@@ -374,7 +385,7 @@ TEST(snp_vcek_times)
 	size_t len;
 	unsigned char *r = must_load(SNP, &len);
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res,
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT,
 		  .vcek_path = testdata_file(VCEK));
 
 	/* VCEK valid 2022-09-24 00:55:28 .. 2029-09-24 00:55:28 UTC. */
@@ -404,7 +415,7 @@ TEST(snp_certificate_table)
 	unsigned char *r = must_load(SNP, &len), *v = must_load(VCEK, &vlen);
 	unsigned char *t = calloc(1, 3 * 24 + vlen + 4096), *ask = NULL;
 	struct cima_vendor_result res = { .sz = sizeof(res) };
-	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res);
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT);
 	FILE *f = fopen(vendor_file("amd-milan-ask-ark.pem"), "r");
 	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
 	int alen, tlen;
