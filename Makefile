@@ -123,7 +123,9 @@ install-python:
 
 # Debian packages (debian/) built from a copy of the tree in $(O)/deb, so
 # dpkg-buildpackage writes its .deb, .changes and logs there and not
-# beside the tree.  mk/deps.sh deb installs the packaging tools.
+# beside the tree.  mk/deps.sh deb installs the packaging tools.  Then
+# lintian (no errors or warnings), and the packages unpacked into a
+# scratch root are used from there (debian/check-installed.sh).
 DEB_DIR		:= $(O)/deb
 deb:
 	@mk/deps.sh deb
@@ -134,6 +136,7 @@ deb:
 	cd $(DEB_DIR)/cima-$(VERSION) && env -u O -u PREFIX -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
 		dpkg-buildpackage -us -uc -b
 	lintian --fail-on error,warning $(DEB_DIR)/*.changes
+	debian/check-installed.sh $(DEB_DIR)
 	@ls -1 $(DEB_DIR)/*.deb
 
 clean:
