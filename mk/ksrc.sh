@@ -16,15 +16,22 @@ if [ ! -f "$tarball" ] || [ -z "$ver" ]; then
 	echo "ksrc: $tarball is missing (run 'make deps': linux-source-6.12)" >&2
 	exit 1
 fi
-if [ -n "${CIMA_KSRC_CACHE:-}" ]; then
-	cache=$CIMA_KSRC_CACHE
-elif mkdir -p /var/cache/cima 2>/dev/null && [ -w /var/cache/cima ]; then
-	cache=/var/cache/cima
-else
-	top=$(cd "$(dirname "$0")/.." && pwd)
-	cache=${O:-$top/build}/ksrc
-fi
-dir=$cache/linux-source-6.12_$ver
+top=$(cd "$(dirname "$0")/.." && pwd)
+name=linux-source-6.12_$ver
+# An unpacked copy anywhere will do (the test VM sees the host's read-only);
+# otherwise unpack into the first cache directory that can be written.
+cache=
+for c in ${CIMA_KSRC_CACHE:-} /var/cache/cima "${O:-$top/build}/ksrc"; do
+	if [ -f "$c/$name/.complete" ]; then
+		echo "$c/$name"
+		exit 0
+	fi
+	if [ -z "$cache" ] && mkdir -p "$c" 2>/dev/null && [ -w "$c" ]; then
+		cache=$c
+	fi
+done
+[ -n "$cache" ] || { echo "ksrc: no writable cache directory" >&2; exit 1; }
+dir=$cache/$name
 if [ ! -f "$dir/.complete" ]; then
 	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/.unpack.XXXXXX")

@@ -17,7 +17,7 @@
 #include <sys/types.h>
 #include <openssl/evp.h>
 
-#include "tap.h"
+#include "kselftest_harness.h"
 #include <uapi/cima.h>
 
 #define FS		CIMA_FS_ROOT
@@ -346,7 +346,7 @@ static inline int tlog_read(struct tlog *l, const char *path, const char **why)
 	}
 	err = tlog_parse_buf(l, raw, len, why);
 	if (err) {
-		TH_LOG("%s: %s (%zu bytes)", path, *why, len);
+		ksft_print_msg("%s: %s (%zu bytes)\n", path, *why, len);
 	}
 	return err;
 }
@@ -432,7 +432,8 @@ static inline int regs_cmp_replay(const struct regs *r, const struct tlog *l,
 	int bad = 0;
 
 	if (r->nbanks != l->nbanks) {
-		TH_LOG("%s: %u banks, log has %u", what, r->nbanks, l->nbanks);
+		ksft_print_msg("%s: %u banks, log has %u\n", what, r->nbanks,
+			       l->nbanks);
 		return -1;
 	}
 	for (k = 0; k < l->nbanks; k++) {
@@ -440,8 +441,8 @@ static inline int regs_cmp_replay(const struct regs *r, const struct tlog *l,
 
 		to_hex(val[k], l->bank[k]->size, hex);
 		if (strcmp(r->alg[k], l->bank[k]->name) || strcmp(r->hex[k], hex)) {
-			TH_LOG("%s: %s %s, replay %s %s", what, r->alg[k],
-			       r->hex[k], l->bank[k]->name, hex);
+			ksft_print_msg("%s: %s %s, replay %s %s\n", what, r->alg[k],
+				       r->hex[k], l->bank[k]->name, hex);
 			bad = -1;
 		}
 	}
@@ -569,11 +570,19 @@ static inline bool module_loaded(void)
 	return access(FS "/register", F_OK) == 0;
 }
 
+/* In a test: skip it unless root with cima.ko loaded. */
 #define REQUIRE_MODULE() do {						\
 	if (geteuid() != 0)						\
-		SKIP("needs root");					\
+		SKIP(return, "needs root");				\
 	if (!module_loaded())						\
-		SKIP("cima.ko is not loaded (%s missing)", FS);		\
+		SKIP(return, "cima.ko is not loaded (%s missing)", FS);	\
 } while (0)
+
+/*
+ * Per-test time limit (seconds) of the kmod selftests' fixtures: under
+ * TCG a test takes far longer than the harness's default of 30 s;
+ * selftests/run.sh bounds the whole program.
+ */
+#define KMOD_TEST_TIMEOUT	300
 
 #endif /* CIMA_SELFTEST_KMOD_UTIL_H */

@@ -11,6 +11,11 @@
 #include <sys/prctl.h>
 #include "kmod_util.h"
 
+/* Each test makes and removes its own containers; nothing shared. */
+FIXTURE(container) {};
+FIXTURE_SETUP(container) {}
+FIXTURE_TEARDOWN(container) {}
+
 /* Does the log (global or a view) hold a line with all the needles? */
 static bool log_has(const char *path, const char *n1, const char *n2, const char *n3)
 {
@@ -27,24 +32,24 @@ static bool log_has(const char *path, const char *n1, const char *n2, const char
 	return hit;
 }
 
-static void new_container(char id[65], char *cg, size_t n)
+static void new_container(struct __test_metadata *_metadata, char id[65],
+			  char *cg, size_t n)
 {
 	int err;
 
 	random_id(id);
 	err = cg_create(id, cg, n);
-	if (err)
-		TAP_FAIL_(1, "mkdir %s: %s", cg, strerror(-err));
+	ASSERT_EQ(0, err) TH_LOG("mkdir %s: %s", cg, strerror(-err));
 }
 
-TEST(start_is_logged_before_mkdir_returns)
+TEST_F_TIMEOUT(container, start_is_logged_before_mkdir_returns, KMOD_TEST_TIMEOUT)
 {
 	char id[65], cg[256], path[256];
 	long c0;
 
 	REQUIRE_MODULE();
 	c0 = read_long(FS "/runtime_measurements_count");
-	new_container(id, cg, sizeof(cg));
+	new_container(_metadata, id, cg, sizeof(cg));
 	/* First thing after mkdir(): the event must be there already. */
 	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 start id=", id,
 			    " path=/cima-selftest/"));
@@ -77,18 +82,18 @@ static int self_check(void)
 		       needle, NULL) ? 0 : 3;
 }
 
-TEST(exec_is_measured_before_the_program_runs)
+TEST_F_TIMEOUT(container, exec_is_measured_before_the_program_runs, KMOD_TEST_TIMEOUT)
 {
-	char id[65], cg[256], self[PATH_MAX];
-	char *argv[] = { self, "--self-check", NULL };
+	char id[65], cg[256], me[PATH_MAX];
+	char *argv[] = { me, "--self-check", NULL };
 	ssize_t n;
 	int rc;
 
 	REQUIRE_MODULE();
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	n = readlink("/proc/self/exe", me, sizeof(me) - 1);
 	ASSERT_GT(n, 0);
-	self[n] = 0;
-	new_container(id, cg, sizeof(cg));
+	me[n] = 0;
+	new_container(_metadata, id, cg, sizeof(cg));
 	rc = cg_run(cg, argv, false);
 	if (rc == 3)
 		TH_LOG("the program did not find its exec event in self/ when it started");
@@ -98,7 +103,7 @@ TEST(exec_is_measured_before_the_program_runs)
 	EXPECT_EQ(0, rmdir(cg));
 }
 
-TEST(exec_file_digest_equals_sha384sum)
+TEST_F_TIMEOUT(container, exec_file_digest_equals_sha384sum, KMOD_TEST_TIMEOUT)
 {
 	char id[65], cg[256], alg[16], want[16], v[256], *sum, *line, *save = NULL, *b;
 	char *argv[] = { "/usr/bin/true", NULL };
@@ -114,7 +119,7 @@ TEST(exec_file_digest_equals_sha384sum)
 			best = alg_by_name(reg.alg[k])->size;
 			snprintf(want, sizeof(want), "%s", reg.alg[k]);
 		}
-	new_container(id, cg, sizeof(cg));
+	new_container(_metadata, id, cg, sizeof(cg));
 	ASSERT_EQ(0, cg_run(cg, argv, true));
 	ASSERT_EQ(0, read_all(FS "/ascii_runtime_measurements", &b, NULL));
 	for (line = strtok_r(b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -145,7 +150,7 @@ TEST(exec_file_digest_equals_sha384sum)
 }
 
 /* An unchanged re-exec is not logged again; another path is. */
-TEST(exec_logged_once_per_path_and_content)
+TEST_F_TIMEOUT(container, exec_logged_once_per_path_and_content, KMOD_TEST_TIMEOUT)
 {
 	char id[65], cg[256], ev[128];
 	char *t[] = { "/usr/bin/true", NULL };
@@ -153,7 +158,7 @@ TEST(exec_logged_once_per_path_and_content)
 	long c0;
 
 	REQUIRE_MODULE();
-	new_container(id, cg, sizeof(cg));
+	new_container(_metadata, id, cg, sizeof(cg));
 	c0 = read_long(FS "/runtime_measurements_count");
 	ASSERT_EQ(0, cg_run(cg, t, true));
 	ASSERT_EQ(0, cg_run(cg, t, true));
@@ -169,10 +174,12 @@ TEST(exec_logged_once_per_path_and_content)
 }
 
 /* Compare a container's view with the global log read at the same time. */
-static void check_view(const char *id, const struct tlog *g, const char *secret_other)
+static void check_view(struct __test_metadata *_metadata, const char *id,
+		       const struct tlog *g, const char *secret_other)
 {
 	uint8_t val[MAX_BANKS][MAX_DIGEST], own[MAX_BANKS][MAX_DIGEST];
-	char path[256], hex[2 * MAX_DIGEST + 1];
+	char path[256], hex[2 * MAX_DIGEST + 1], zero[2 * MAX_DIGEST + 1];
+	uint8_t nul[MAX_DIGEST] = { 0 };
 	struct regs vreg, reg;
 	struct tlog v;
 	const char *why;
@@ -188,9 +195,10 @@ static void check_view(const char *id, const struct tlog *g, const char *secret_
 	for (i = 0; i < v.n; i++) {
 		const struct rec *a = &g->r[i], *b = &v.r[i];
 
-		for (k = 0; k < v.nbanks; k++)
-			if (memcmp(a->dig[k], b->dig[k], v.bank[k]->size))
-				TAP_FAIL_(1, "view %s record %zu: digest differs", id, i);
+		for (k = 0; k < v.nbanks; k++) {
+			ASSERT_EQ(0, memcmp(a->dig[k], b->dig[k], v.bank[k]->size))
+				TH_LOG("view %s record %zu: digest differs", id, i);
+		}
 		if (ev_of(a->data, id)) {
 			EXPECT_STREQ(a->data, b->data);
 			mine++;
@@ -202,13 +210,15 @@ static void check_view(const char *id, const struct tlog *g, const char *secret_
 				memcpy(buf + s, b->dig[k], s);
 				hash(v.bank[k], buf, 2 * s, own[k]);
 			}
-		} else if (strcmp(b->data, CIMA_REDACTED_DATA)) {
-			TAP_FAIL_(1, "view %s record %zu not redacted: '%.100s'", id, i, b->data);
+		} else {
+			ASSERT_STREQ(CIMA_REDACTED_DATA, b->data)
+				TH_LOG("view %s record %zu not redacted", id, i);
 		}
 	}
 	ASSERT_GE(mine, 2);
-	if (secret_other)
+	if (secret_other) {
 		EXPECT_TRUE(memmem(v.raw, v.rawlen, secret_other, strlen(secret_other)) == NULL);
+	}
 	/* The view replays to the platform register. */
 	ASSERT_EQ(0, regs_read(FS "/register", &reg));
 	tlog_replay(&v, v.n, val);
@@ -219,23 +229,19 @@ static void check_view(const char *id, const struct tlog *g, const char *secret_
 	ASSERT_EQ(v.nbanks, vreg.nbanks);
 	for (k = 0; k < v.nbanks; k++) {
 		to_hex(own[k], v.bank[k]->size, hex);
-		if (strcmp(hex, vreg.hex[k])) {
-			uint8_t d[MAX_DIGEST];
-
-			/* documented: a bank the kernel cannot hash stays zero */
-			memset(d, 0, sizeof(d));
-			to_hex(d, v.bank[k]->size, hex);
-			if (!strcmp(hex, vreg.hex[k]))
-				TH_LOG("container register %s is all zero (bank without kernel hash?)",
-				       vreg.alg[k]);
-			TAP_FAIL_(0, "container %s register %s = %s, replay of own %zu records differs",
-				  id, vreg.alg[k], vreg.hex[k], mine);
-		}
+		/* documented: a bank the kernel cannot hash stays zero */
+		to_hex(nul, v.bank[k]->size, zero);
+		if (strcmp(hex, vreg.hex[k]) && !strcmp(zero, vreg.hex[k]))
+			TH_LOG("container register %s is all zero (bank without kernel hash?)",
+			       vreg.alg[k]);
+		EXPECT_STREQ(hex, vreg.hex[k])
+			TH_LOG("container %s register %s: replay of its own %zu records differs",
+			       id, vreg.alg[k], mine);
 	}
 	tlog_free(&v);
 }
 
-TEST(container_views_replay_and_redact)
+TEST_F_TIMEOUT(container, container_views_replay_and_redact, KMOD_TEST_TIMEOUT)
 {
 	char a[65], b[65], cga[256], cgb[256], path[256];
 	char *t[] = { "/usr/bin/true", NULL };
@@ -244,8 +250,8 @@ TEST(container_views_replay_and_redact)
 	const char *why;
 
 	REQUIRE_MODULE();
-	new_container(a, cga, sizeof(cga));
-	new_container(b, cgb, sizeof(cgb));
+	new_container(_metadata, a, cga, sizeof(cga));
+	new_container(_metadata, b, cgb, sizeof(cgb));
 	ASSERT_EQ(0, cg_run(cga, t, true));
 	ASSERT_EQ(0, cg_run(cgb, bb, true));
 	snprintf(path, sizeof(path), FS "/containers/%s/event", a);
@@ -253,8 +259,8 @@ TEST(container_views_replay_and_redact)
 	snprintf(path, sizeof(path), FS "/containers/%s/event", b);
 	ASSERT_EQ(0, write_str(path, "secret.b value-of-B-91cc\n", 25));
 	ASSERT_EQ(0, tlog_read(&g, FS "/binary_runtime_measurements", &why));
-	check_view(a, &g, "value-of-B-91cc");
-	check_view(b, &g, "value-of-A-7f3e");
+	check_view(_metadata, a, &g, "value-of-B-91cc");
+	check_view(_metadata, b, &g, "value-of-A-7f3e");
 	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " src=runtime name=secret.b ",
 			    b, " value=value-of-B-91cc"));
 	tlog_free(&g);
@@ -267,15 +273,15 @@ TEST(container_views_replay_and_redact)
  * B's files and the global files cannot be opened; self/event adds a
  * src=self event.
  */
-TEST(container_cannot_read_other_container)
+TEST_F_TIMEOUT(container, container_cannot_read_other_container, KMOD_TEST_TIMEOUT)
 {
 	char a[65], b[65], cga[256], cgb[256], path[256];
 	int status;
 	pid_t pid;
 
 	REQUIRE_MODULE();
-	new_container(a, cga, sizeof(cga));
-	new_container(b, cgb, sizeof(cgb));
+	new_container(_metadata, a, cga, sizeof(cga));
+	new_container(_metadata, b, cgb, sizeof(cgb));
 	snprintf(path, sizeof(path), FS "/containers/%s/event", b);
 	ASSERT_EQ(0, write_str(path, "secret.b hidden-B-5a5a", 22));
 	pid = fork();
@@ -287,40 +293,38 @@ TEST(container_cannot_read_other_container)
 		};
 		char *view = NULL;
 		size_t i;
-		int fd;
+		int fd, e;
 
-		if (cg_enter(cga))
-			TAP_FAIL_(1, "cannot enter %s", cga);
+		/* A failure here is the test's: the harness's record is shared. */
+		ASSERT_EQ(0, cg_enter(cga)) TH_LOG("cannot enter %s", cga);
 		for (i = 0; i < sizeof(deny) / sizeof(deny[0]); i++) {
 			snprintf(path, sizeof(path), FS "/%s", deny[i]);
 			fd = open(path, O_RDONLY);
-			if (fd >= 0) {
-				TAP_FAIL_(0, "container root opened %s", path);
+			EXPECT_LT(fd, 0) TH_LOG("container root opened %s", path);
+			if (fd >= 0)
 				close(fd);
-			}
 		}
 		snprintf(path, sizeof(path), FS "/containers/%s/ascii_runtime_measurements", b);
 		fd = open(path, O_RDONLY);
-		if (fd >= 0)
-			TAP_FAIL_(0, "container A opened B's view %s", path);
-		else
-			TH_LOG("open B's view from A: %s", strerror(errno));
+		e = errno;
+		EXPECT_LT(fd, 0) TH_LOG("container A opened B's view %s", path);
+		if (fd < 0)
+			TH_LOG("open B's view from A: %s", strerror(e));
 		snprintf(path, sizeof(path), FS "/containers/%s/event", b);
 		fd = open(path, O_WRONLY);
-		if (fd >= 0)
-			TAP_FAIL_(0, "container A opened B's event file");
-		if (read_all(FS "/self/ascii_runtime_measurements", &view, NULL))
-			TAP_FAIL_(1, "self view unreadable in A");
-		if (strstr(view, "hidden-B-5a5a"))
-			TAP_FAIL_(0, "A's self view shows B's data");
-		if (!strstr(view, a))
-			TAP_FAIL_(0, "A's self view lacks A's own events");
-		if (!strstr(view, " " CIMA_REDACTED_DATA))
-			TAP_FAIL_(0, "A's self view has no redacted records");
+		EXPECT_LT(fd, 0) TH_LOG("container A opened B's event file");
+		ASSERT_EQ(0, read_all(FS "/self/ascii_runtime_measurements", &view, NULL))
+			TH_LOG("self view unreadable in A");
+		EXPECT_TRUE(strstr(view, "hidden-B-5a5a") == NULL)
+			TH_LOG("A's self view shows B's data");
+		EXPECT_TRUE(strstr(view, a) != NULL)
+			TH_LOG("A's self view lacks A's own events");
+		EXPECT_TRUE(strstr(view, " " CIMA_REDACTED_DATA) != NULL)
+			TH_LOG("A's self view has no redacted records");
 		free(view);
-		if (write_str(FS "/self/event", "claim.x from-inside-A", 21))
-			TAP_FAIL_(0, "self/event write failed in A");
-		_exit(tap_res->failed);
+		EXPECT_EQ(0, write_str(FS "/self/event", "claim.x from-inside-A", 21))
+			TH_LOG("self/event write failed in A");
+		_exit(_metadata->exit_code == KSFT_PASS ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -330,14 +334,14 @@ TEST(container_cannot_read_other_container)
 	EXPECT_EQ(0, rmdir(cgb));
 }
 
-TEST(nonroot_on_host_gets_eacces)
+TEST_F_TIMEOUT(container, nonroot_on_host_gets_eacces, KMOD_TEST_TIMEOUT)
 {
 	char a[65], cga[256], path[256];
 	int status;
 	pid_t pid;
 
 	REQUIRE_MODULE();
-	new_container(a, cga, sizeof(cga));
+	new_container(_metadata, a, cga, sizeof(cga));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
@@ -347,33 +351,37 @@ TEST(nonroot_on_host_gets_eacces)
 			"snapshot", "policy",
 		};
 		size_t i;
-		int fd;
+		int fd, e;
 
-		if (setgid(65534) || setuid(65534))
-			TAP_FAIL_(1, "cannot drop to uid 65534");
+		ASSERT_FALSE(setgid(65534) || setuid(65534))
+			TH_LOG("cannot drop to uid 65534");
 		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 			snprintf(path, sizeof(path), FS "/%s", files[i]);
 			fd = open(path, O_RDONLY);
-			if (fd >= 0 || errno != EACCES)
-				TAP_FAIL_(0, "open %s as uid 65534: %s", path,
-					  fd >= 0 ? "opened" : strerror(errno));
+			e = errno;
+			EXPECT_TRUE(fd < 0 && e == EACCES)
+				TH_LOG("open %s as uid 65534: %s", path,
+				       fd >= 0 ? "opened" : strerror(e));
 		}
 		snprintf(path, sizeof(path), FS "/containers/%s/register", a);
 		fd = open(path, O_RDONLY);
-		if (fd >= 0 || errno != EACCES)
-			TAP_FAIL_(0, "open %s as uid 65534: %s", path,
-				  fd >= 0 ? "opened" : strerror(errno));
+		e = errno;
+		EXPECT_TRUE(fd < 0 && e == EACCES)
+			TH_LOG("open %s as uid 65534: %s", path,
+			       fd >= 0 ? "opened" : strerror(e));
 		snprintf(path, sizeof(path), FS "/containers/%s/event", a);
 		fd = open(path, O_WRONLY);
-		if (fd >= 0 || errno != EACCES)
-			TAP_FAIL_(0, "open %s for writing as uid 65534: %s", path,
-				  fd >= 0 ? "opened" : strerror(errno));
+		e = errno;
+		EXPECT_TRUE(fd < 0 && e == EACCES)
+			TH_LOG("open %s for writing as uid 65534: %s", path,
+			       fd >= 0 ? "opened" : strerror(e));
 		/* On the host, outside any container, self/ has nothing. */
 		fd = open(FS "/self/ascii_runtime_measurements", O_RDONLY);
-		if (fd >= 0 || errno != ENOENT)
-			TAP_FAIL_(0, "self view on the host: %s",
-				  fd >= 0 ? "opened" : strerror(errno));
-		_exit(tap_res->failed);
+		e = errno;
+		EXPECT_TRUE(fd < 0 && e == ENOENT)
+			TH_LOG("self view on the host: %s",
+			       fd >= 0 ? "opened" : strerror(e));
+		_exit(_metadata->exit_code == KSFT_PASS ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -387,7 +395,7 @@ struct state {
 	long count, violations;
 };
 
-static void state_take(struct state *s)
+static void state_take(struct __test_metadata *_metadata, struct state *s)
 {
 	ASSERT_EQ(0, regs_read(FS "/snapshot", &s->snap));
 	ASSERT_EQ(0, regs_read(FS "/register", &s->reg));
@@ -397,7 +405,8 @@ static void state_take(struct state *s)
 	s->violations = read_long(FS "/violations");
 }
 
-static void state_same(const struct state *a, const struct state *b)
+static void state_same(struct __test_metadata *_metadata,
+		       const struct state *a, const struct state *b)
 {
 	unsigned int k;
 
@@ -405,24 +414,27 @@ static void state_same(const struct state *a, const struct state *b)
 	EXPECT_EQ(a->snap.count, b->snap.count);
 	EXPECT_EQ(a->violations, b->violations);
 	EXPECT_EQ(a->loglen, b->loglen);
-	if (a->loglen == b->loglen)
-		EXPECT_MEMEQ(a->log, b->log, a->loglen);
+	if (a->loglen == b->loglen) {
+		EXPECT_EQ(0, memcmp(a->log, b->log, a->loglen));
+	}
 	EXPECT_STREQ(a->policy, b->policy);
 	EXPECT_EQ(a->reg.nbanks, b->reg.nbanks);
-	for (k = 0; k < a->reg.nbanks && k < b->reg.nbanks; k++)
+	for (k = 0; k < a->reg.nbanks && k < b->reg.nbanks; k++) {
 		EXPECT_STREQ(a->reg.hex[k], b->reg.hex[k]);
+	}
 }
 
-static void expect_einval(const char *path, const char *buf, size_t len, const char *what)
+static void expect_einval(struct __test_metadata *_metadata, const char *path,
+			  const char *buf, size_t len, const char *what)
 {
 	int err = write_str(path, buf, len);
 
-	if (err != -EINVAL)
-		TAP_FAIL_(0, "%s: write of %s returned %d (%s), want -EINVAL", path,
-			  what, err, err ? strerror(-err) : "success");
+	EXPECT_EQ(-EINVAL, err)
+		TH_LOG("%s: write of %s returned %d (%s), want -EINVAL", path,
+		       what, err, err ? strerror(-err) : "success");
 }
 
-TEST(malformed_writes_change_nothing)
+TEST_F_TIMEOUT(container, malformed_writes_change_nothing, KMOD_TEST_TIMEOUT)
 {
 	static const char *bad_policy[] = {
 		"bogus\n", "exec maybe\n", "exec\n", "prefix relative/path\n",
@@ -440,62 +452,65 @@ TEST(malformed_writes_change_nothing)
 	char id[65], cg[256], ev[256], *big;
 	struct state before, after;
 	size_t i;
-	int fd;
+	ssize_t r;
+	int fd, e;
 
 	REQUIRE_MODULE();
-	new_container(id, cg, sizeof(cg));
+	new_container(_metadata, id, cg, sizeof(cg));
 	snprintf(ev, sizeof(ev), FS "/containers/%s/event", id);
-	state_take(&before);
+	state_take(_metadata, &before);
 
 	for (i = 0; i < sizeof(bad_policy) / sizeof(bad_policy[0]); i++)
-		expect_einval(FS "/policy", bad_policy[i],
+		expect_einval(_metadata, FS "/policy", bad_policy[i],
 			      i == 13 ? 17 : strlen(bad_policy[i]), bad_policy[i]);
 	/* 17 prefix rules in one write: one over the limit. */
 	big = calloc(1, 8192);
 	ASSERT_TRUE(big != NULL);
 	for (i = 0; i <= CIMA_POLICY_PREFIX_MAX; i++)
 		sprintf(big + strlen(big), "prefix /cima-too-many-%zu\n", i);
-	expect_einval(FS "/policy", big, strlen(big), "17 prefix rules");
+	expect_einval(_metadata, FS "/policy", big, strlen(big), "17 prefix rules");
 	/* A path of 256 bytes. */
 	memset(big, 0, 8192);
 	strcpy(big, "prefix /");
 	memset(big + 8, 'p', CIMA_POLICY_PATH_MAX);
-	expect_einval(FS "/policy", big, strlen(big), "256-byte prefix path");
+	expect_einval(_metadata, FS "/policy", big, strlen(big), "256-byte prefix path");
 	/* Over 4096 bytes, otherwise valid (comment lines). */
 	memset(big, 0, 8192);
 	for (i = 0; strlen(big) < CIMA_POLICY_WRITE_MAX + 10; i++)
 		strcat(big, "# a comment line that is valid on its own\n");
-	expect_einval(FS "/policy", big, strlen(big), "policy > 4096 bytes");
+	expect_einval(_metadata, FS "/policy", big, strlen(big), "policy > 4096 bytes");
 
 	for (i = 0; i < sizeof(bad_event) / sizeof(bad_event[0]); i++)
-		expect_einval(ev, bad_event[i], strlen(bad_event[i]), bad_event[i]);
+		expect_einval(_metadata, ev, bad_event[i], strlen(bad_event[i]), bad_event[i]);
 	/* name of 65 bytes */
 	memset(big, 0, 8192);
 	memset(big, 'n', CIMA_RUNTIME_NAME_MAX + 1);
 	strcat(big, " v");
-	expect_einval(ev, big, strlen(big), "65-byte name");
+	expect_einval(_metadata, ev, big, strlen(big), "65-byte name");
 	/* 1025 bytes in total */
 	memset(big, 0, 8192);
 	strcpy(big, "name ");
 	memset(big + 5, 'v', CIMA_RUNTIME_EVENT_MAX + 1 - 5);
-	expect_einval(ev, big, strlen(big), "1025-byte event");
+	expect_einval(_metadata, ev, big, strlen(big), "1025-byte event");
 	/* embedded NUL */
-	expect_einval(ev, "name v\0x", 8, "event with NUL");
+	expect_einval(_metadata, ev, "name v\0x", 8, "event with NUL");
 	/* a write at a non-zero offset */
 	fd = open(ev, O_WRONLY);
 	ASSERT_GE(fd, 0);
-	if (pwrite(fd, "name v", 6, 3) != -1 || errno != EINVAL)
-		TAP_FAIL_(0, "pwrite at offset 3 not -EINVAL (%s)", strerror(errno));
+	r = pwrite(fd, "name v", 6, 3);
+	e = errno;
+	EXPECT_TRUE(r == -1 && e == EINVAL)
+		TH_LOG("pwrite at offset 3 not -EINVAL (%s)", strerror(e));
 	close(fd);
 	free(big);
 
-	state_take(&after);
-	state_same(&before, &after);
+	state_take(_metadata, &after);
+	state_same(_metadata, &before, &after);
 	EXPECT_EQ(0, rmdir(cg));
 }
 
 /* Valid policy writes take effect: prefix rules, exec off/on, read-back. */
-TEST(policy_prefix_and_exec_switch)
+TEST_F_TIMEOUT(container, policy_prefix_and_exec_switch, KMOD_TEST_TIMEOUT)
 {
 	char cg[256], path[256], *pol = NULL;
 	char *t[] = { "/usr/bin/true", NULL };
@@ -503,8 +518,11 @@ TEST(policy_prefix_and_exec_switch)
 
 	REQUIRE_MODULE();
 	ASSERT_EQ(0, cg_parent());
-	if (mkdir(CG_ROOT "/cima-prefix", 0755) && errno != EEXIST)
-		TAP_FAIL_(1, "mkdir cima-prefix: %s", strerror(errno));
+	if (mkdir(CG_ROOT "/cima-prefix", 0755)) {
+		int e = errno;
+
+		ASSERT_EQ(EEXIST, e) TH_LOG("mkdir cima-prefix: %s", strerror(e));
+	}
 	ASSERT_EQ(0, write_str(FS "/policy", "prefix /cima-prefix\nexec off\n", 29));
 	ASSERT_EQ(0, read_all(FS "/policy", &pol, NULL));
 	EXPECT_TRUE(strstr(pol, "prefix /cima-prefix\n") != NULL);
@@ -531,14 +549,14 @@ TEST(policy_prefix_and_exec_switch)
 }
 
 /* A sub-cgroup of a container belongs to it: no start of its own. */
-TEST(sub_cgroup_belongs_to_container)
+TEST_F_TIMEOUT(container, sub_cgroup_belongs_to_container, KMOD_TEST_TIMEOUT)
 {
 	char id[65], cg[256], sub[300], ev[128];
 	char *bb[] = { "/bin/busybox", "true", NULL };
 	long c0;
 
 	REQUIRE_MODULE();
-	new_container(id, cg, sizeof(cg));
+	new_container(_metadata, id, cg, sizeof(cg));
 	c0 = read_long(FS "/runtime_measurements_count");
 	snprintf(sub, sizeof(sub), "%s/payload", cg);
 	ASSERT_EQ(0, mkdir(sub, 0755));
@@ -556,5 +574,5 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--self-check"))
 		return self_check();
-	return tap_run(argc, argv);
+	return test_harness_run(argc, argv);
 }

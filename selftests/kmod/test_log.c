@@ -8,8 +8,13 @@
  */
 #include "kmod_util.h"
 
+/* Every test reads the one global log; nothing to set up per test. */
+FIXTURE(log) {};
+FIXTURE_SETUP(log) {}
+FIXTURE_TEARDOWN(log) {}
+
 /* Put a few events of every kind in the log: start, exec, runtime, stop. */
-static void make_events(void)
+static void make_events(struct __test_metadata *_metadata)
 {
 	char id[65], cg[256], ev[512];
 	char *argv[] = { "/usr/bin/true", NULL };
@@ -17,8 +22,7 @@ static void make_events(void)
 
 	random_id(id);
 	err = cg_create(id, cg, sizeof(cg));
-	if (err)
-		TAP_FAIL_(1, "mkdir %s: %s", cg, strerror(-err));
+	ASSERT_EQ(0, err) TH_LOG("mkdir %s: %s", cg, strerror(-err));
 	EXPECT_EQ(0, cg_run(cg, argv, true));
 	snprintf(ev, sizeof(ev), FS "/containers/%s/event", id);
 	EXPECT_EQ(0, write_str(ev, "test.log value:1", 16));
@@ -26,7 +30,7 @@ static void make_events(void)
 }
 
 /* Snapshot, then the log: replay the snapshot's prefix. */
-TEST(global_replay_matches_register_and_snapshot)
+TEST_F_TIMEOUT(log, global_replay_matches_register_and_snapshot, KMOD_TEST_TIMEOUT)
 {
 	uint8_t val[MAX_BANKS][MAX_DIGEST];
 	struct regs snap, reg;
@@ -34,7 +38,7 @@ TEST(global_replay_matches_register_and_snapshot)
 	const char *why;
 
 	REQUIRE_MODULE();
-	make_events();
+	make_events(_metadata);
 	ASSERT_EQ(0, regs_read(FS "/snapshot", &snap));
 	ASSERT_EQ(0, tlog_read(&l, FS "/binary_runtime_measurements", &why));
 	ASSERT_EQ(0, regs_read(FS "/register", &reg));
@@ -51,7 +55,7 @@ TEST(global_replay_matches_register_and_snapshot)
 }
 
 /* The TPM itself (sysfs, the kernel TPM driver) against our replay. */
-TEST(tpm_sysfs_pcr_matches_replay)
+TEST_F_TIMEOUT(log, tpm_sysfs_pcr_matches_replay, KMOD_TEST_TIMEOUT)
 {
 	uint8_t val[MAX_BANKS][MAX_DIGEST];
 	struct regs reg;
@@ -62,10 +66,11 @@ TEST(tpm_sysfs_pcr_matches_replay)
 	REQUIRE_MODULE();
 	ASSERT_EQ(0, regs_read(FS "/register", &reg));
 	if (strcmp(reg.backend, "tpm"))
-		SKIP("backend is %s, not tpm", reg.backend);
+		SKIP(return, "backend is %s, not tpm", reg.backend);
 	if (access(TPM_SYSFS "/pcr-sha256", F_OK))
-		SKIP("no %s/pcr-sha256 (kernel without per-bank PCR sysfs)", TPM_SYSFS);
-	make_events();
+		SKIP(return, "no %s/pcr-sha256 (kernel without per-bank PCR sysfs)",
+		     TPM_SYSFS);
+	make_events(_metadata);
 	ASSERT_EQ(0, tlog_read(&l, FS "/binary_runtime_measurements", &why));
 	tlog_replay(&l, l.n, val);
 	for (k = 0; k < l.nbanks; k++) {
@@ -73,23 +78,22 @@ TEST(tpm_sysfs_pcr_matches_replay)
 
 		snprintf(path, sizeof(path), TPM_SYSFS "/pcr-%s/%d",
 			 l.bank[k]->name, reg.index);
-		if (read_all(path, &pcr, NULL)) {
-			TAP_FAIL_(0, "cannot read %s", path);
+		EXPECT_EQ(0, read_all(path, &pcr, NULL))
+			TH_LOG("cannot read %s", path);
+		if (!pcr)
 			continue;
-		}
 		pcr[strcspn(pcr, "\n")] = 0;
 		lower(pcr);
 		to_hex(val[k], l.bank[k]->size, hex);
-		if (strcmp(pcr, hex))
-			TAP_FAIL_(0, "%s = %s, replay of %zu records = %s",
-				  path, pcr, l.n, hex);
+		EXPECT_STREQ(hex, pcr)
+			TH_LOG("%s against the replay of %zu records", path, l.n);
 		free(pcr);
 	}
 	tlog_free(&l);
 }
 
 /* tpm2_eventlog parses the same bytes and prints its own PCR values. */
-TEST(tpm2_eventlog_agrees)
+TEST_F_TIMEOUT(log, tpm2_eventlog_agrees, KMOD_TEST_TIMEOUT)
 {
 	uint8_t val[MAX_BANKS][MAX_DIGEST];
 	char tmp[] = "/tmp/cima-log-XXXXXX", cmd[256], *line = NULL, bank[16] = "";
@@ -104,8 +108,8 @@ TEST(tpm2_eventlog_agrees)
 
 	REQUIRE_MODULE();
 	if (system("command -v tpm2_eventlog >/dev/null 2>&1"))
-		SKIP("tpm2_eventlog (tpm2-tools) is not installed");
-	make_events();
+		SKIP(return, "tpm2_eventlog (tpm2-tools) is not installed");
+	make_events(_metadata);
 	ASSERT_EQ(0, regs_read(FS "/register", &reg));
 	ASSERT_EQ(0, tlog_read(&l, FS "/binary_runtime_measurements", &why));
 	fd = mkstemp(tmp);
@@ -142,9 +146,9 @@ TEST(tpm2_eventlog_agrees)
 					continue;
 				lower(hex);
 				to_hex(val[k], l.bank[k]->size, want);
-				if (strcmp(hex, want))
-					TAP_FAIL_(0, "tpm2_eventlog %s pcr %u = %s, replay = %s",
-						  bank, idx, hex, want);
+				EXPECT_STREQ(want, hex)
+					TH_LOG("tpm2_eventlog %s pcr %u against the replay",
+					       bank, idx);
 				found++;
 			}
 		}
@@ -159,7 +163,7 @@ TEST(tpm2_eventlog_agrees)
 }
 
 /* Every record: EV_ACTION, our register index, digest_k = H_k(data). */
-TEST(every_digest_is_hash_of_event_data)
+TEST_F_TIMEOUT(log, every_digest_is_hash_of_event_data, KMOD_TEST_TIMEOUT)
 {
 	struct regs reg;
 	struct tlog l;
@@ -168,22 +172,26 @@ TEST(every_digest_is_hash_of_event_data)
 	unsigned int k, bad = 0;
 
 	REQUIRE_MODULE();
-	make_events();
+	make_events(_metadata);
 	ASSERT_EQ(0, regs_read(FS "/register", &reg));
 	ASSERT_EQ(0, tlog_read(&l, FS "/binary_runtime_measurements", &why));
 	ASSERT_GT(l.n, 0);
 	ASSERT_EQ(reg.nbanks, l.nbanks);
-	for (k = 0; k < l.nbanks; k++)
+	for (k = 0; k < l.nbanks; k++) {
 		EXPECT_STREQ(reg.alg[k], l.bank[k]->name);
+	}
 	for (i = 0; i < l.n && bad < 5; i++) {
 		const struct rec *r = &l.r[i];
 		int expect_pcr = strcmp(reg.backend, "tdx") ? reg.index : reg.index + 1;
 
-		if (r->type != CIMA_EVENT_TYPE || (int)r->pcr != expect_pcr ||
-		    strncmp(r->data, "cima/1 ", 7) || strlen(r->data) != r->len ||
-		    !strcmp(r->data, CIMA_REDACTED_DATA)) {
-			TAP_FAIL_(0, "record %zu: type %u pcr %u data '%.80s'",
-				  i, r->type, r->pcr, r->data);
+		bool ok = r->type == CIMA_EVENT_TYPE && (int)r->pcr == expect_pcr &&
+			  !strncmp(r->data, "cima/1 ", 7) && strlen(r->data) == r->len &&
+			  strcmp(r->data, CIMA_REDACTED_DATA);
+
+		EXPECT_TRUE(ok)
+			TH_LOG("record %zu: type %u pcr %u data '%.80s'",
+			       i, r->type, r->pcr, r->data);
+		if (!ok) {
 			bad++;
 			continue;
 		}
@@ -192,20 +200,20 @@ TEST(every_digest_is_hash_of_event_data)
 			char h1[2 * MAX_DIGEST + 1], h2[2 * MAX_DIGEST + 1];
 
 			hash(l.bank[k], r->data, r->len, d);
-			if (memcmp(d, r->dig[k], l.bank[k]->size)) {
-				to_hex(r->dig[k], l.bank[k]->size, h1);
-				to_hex(d, l.bank[k]->size, h2);
-				TAP_FAIL_(0, "record %zu %s: logged %s, H(data) %s ('%.60s')",
-					  i, l.bank[k]->name, h1, h2, r->data);
+			to_hex(r->dig[k], l.bank[k]->size, h1);
+			to_hex(d, l.bank[k]->size, h2);
+			EXPECT_STREQ(h2, h1)
+				TH_LOG("record %zu %s: logged digest is not H(data) ('%.60s')",
+				       i, l.bank[k]->name, r->data);
+			if (strcmp(h1, h2))
 				bad++;
-			}
 		}
 	}
 	tlog_free(&l);
 }
 
 /* The ascii log and the count file describe the same records. */
-TEST(ascii_log_and_count_match_binary)
+TEST_F_TIMEOUT(log, ascii_log_and_count_match_binary, KMOD_TEST_TIMEOUT)
 {
 	char *ascii = NULL, *line, *save = NULL;
 	struct tlog l;
@@ -214,7 +222,7 @@ TEST(ascii_log_and_count_match_binary)
 	size_t i = 0;
 
 	REQUIRE_MODULE();
-	make_events();
+	make_events(_metadata);
 	c1 = read_long(FS "/runtime_measurements_count");
 	ASSERT_EQ(0, tlog_read(&l, FS "/binary_runtime_measurements", &why));
 	ASSERT_EQ(0, read_all(FS "/ascii_runtime_measurements", &ascii, NULL));
@@ -238,10 +246,10 @@ TEST(ascii_log_and_count_match_binary)
 					l.bank[k]->name, hex);
 		}
 		snprintf(want + off, sizeof(want) - off, " %s", l.r[i].data);
-		if (strcmp(line, want)) {
-			TAP_FAIL_(0, "ascii line %zu:\n#  %s\n# binary:\n#  %s", i, line, want);
+		EXPECT_STREQ(want, line)
+			TH_LOG("ascii line %zu differs from the binary record", i);
+		if (strcmp(line, want))
 			break;
-		}
 	}
 	EXPECT_EQ(l.n, i);
 	free(ascii);
@@ -249,14 +257,14 @@ TEST(ascii_log_and_count_match_binary)
 }
 
 /* The log read in small chunks is the same bytes as in one go. */
-TEST(chunked_read_gives_same_bytes)
+TEST_F_TIMEOUT(log, chunked_read_gives_same_bytes, KMOD_TEST_TIMEOUT)
 {
 	char *whole = NULL, *chunked;
 	size_t n1 = 0, n2 = 0, cap;
 	int fd;
 
 	REQUIRE_MODULE();
-	make_events();
+	make_events(_metadata);
 	ASSERT_EQ(0, read_all(FS "/binary_runtime_measurements", &whole, &n1));
 	cap = n1 + 4096;
 	chunked = malloc(cap);
@@ -274,9 +282,9 @@ TEST(chunked_read_gives_same_bytes)
 	}
 	close(fd);
 	ASSERT_EQ(n1, n2);
-	EXPECT_MEMEQ(whole, chunked, n1);
+	EXPECT_EQ(0, memcmp(whole, chunked, n1));
 	free(whole);
 	free(chunked);
 }
 
-TAP_MAIN();
+TEST_HARNESS_MAIN

@@ -17,13 +17,23 @@
 #include <sys/utsname.h>
 #include <cima/cima.h>
 
-#include "tap.h"
+#include "kselftest_harness.h"
 
 #define TSM_DIR "/sys/kernel/config/tsm/report"
 
 static char fakedir[200];
 
-static void find_fakes(void)
+/* Each test loads and unloads its own fake; the fixture gives the time limit. */
+FIXTURE(cc_fakes) {};
+FIXTURE_SETUP(cc_fakes) {}
+FIXTURE_TEARDOWN(cc_fakes) {}
+#define FAKES_TEST_TIMEOUT	300
+
+/*
+ * The helpers below return false when they mark the test skipped; the test
+ * then returns.
+ */
+static bool find_fakes(struct __test_metadata *_metadata)
 {
 	char exe[900];
 	struct utsname u;
@@ -31,14 +41,15 @@ static void find_fakes(void)
 
 	uname(&u);
 	if (n <= 0)
-		SKIP("cannot find myself");
+		SKIP(return false, "cannot find myself");
 	exe[n] = 0;
 	/* exe: $O/selftests/report/test_cc_fakes -> $O/fakes/<release>/ */
 	for (int i = 0; i < 3; i++)
 		*strrchr(exe, '/') = 0;
 	if (snprintf(fakedir, sizeof(fakedir), "%s/fakes/%s", exe, u.release) >=
 	    (int)sizeof(fakedir))
-		SKIP("build directory path too long");
+		SKIP(return false, "build directory path too long");
+	return true;
 }
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -53,35 +64,41 @@ static int sh(const char *fmt, ...)
 	return system(cmd);
 }
 
-static void load_tdx_fake(void)
+static bool load_tdx_fake(struct __test_metadata *_metadata)
 {
-	find_fakes();
+	if (!find_fakes(_metadata))
+		return false;
 	if (geteuid())
-		SKIP("needs root");
+		SKIP(return false, "needs root");
 	if (!access("/dev/tdx_guest", F_OK))
-		SKIP("a tdx_guest device exists already; not faking over it");
+		SKIP(return false, "a tdx_guest device exists already; not faking over it");
 	if (sh("insmod %s/fake_tdx_guest.ko 2>&1", fakedir))
-		SKIP("cannot insmod %s/fake_tdx_guest.ko (run make fakes)", fakedir);
+		SKIP(return false, "cannot insmod %s/fake_tdx_guest.ko (run make fakes)",
+		     fakedir);
 	for (int i = 0; i < 50 && access("/dev/tdx_guest", F_OK); i++)
 		usleep(20000);
+	return true;
 }
 
-static void load_tsm_fake(const char *args)
+static bool load_tsm_fake(struct __test_metadata *_metadata, const char *args)
 {
-	find_fakes();
+	if (!find_fakes(_metadata))
+		return false;
 	if (geteuid())
-		SKIP("needs root");
+		SKIP(return false, "needs root");
 	if (access("/sys/kernel/config/tsm", F_OK)) {
 		sh("modprobe tsm 2>/dev/null");
 		if (access("/sys/kernel/config", F_OK) == 0)
 			mount("none", "/sys/kernel/config", "configfs", 0, NULL);
 	}
 	if (access(TSM_DIR, F_OK))
-		SKIP("no configfs-tsm on this kernel (v6.7+, module tsm)");
+		SKIP(return false, "no configfs-tsm on this kernel (v6.7+, module tsm)");
 	if (access("/dev/tdx_guest", F_OK) == 0 || access("/dev/sev-guest", F_OK) == 0)
-		SKIP("a real CC guest device exists; not faking");
+		SKIP(return false, "a real CC guest device exists; not faking");
 	if (sh("insmod %s/fake_tsm.ko %s 2>&1", fakedir, args))
-		SKIP("cannot insmod %s/fake_tsm.ko (6.12 only; run make fakes)", fakedir);
+		SKIP(return false, "cannot insmod %s/fake_tsm.ko (6.12 only; run make fakes)",
+		     fakedir);
+	return true;
 }
 
 static void unload(const char *mod)
@@ -109,7 +126,7 @@ static bool all(const uint8_t *p, size_t n, uint8_t v)
 }
 
 /* Fake /dev/tdx_guest: TDREPORT path, registers from TDREPORT, errors. */
-TEST(tdx_ioctl_fake)
+TEST_F_TIMEOUT(cc_fakes, tdx_ioctl_fake, FAKES_TEST_TIMEOUT)
 {
 	struct cima_platform_opts po = { .sz = sizeof(po), .platform = CIMA_PLATFORM_TDX,
 					 .no_tsm = true };
@@ -120,7 +137,8 @@ TEST(tdx_ioctl_fake)
 	const uint8_t *blob;
 	size_t len;
 
-	load_tdx_fake();
+	if (!load_tdx_fake(_metadata))
+		return;
 	EXPECT_EQ(CIMA_PLATFORM_TDX, cima_detect_platform(NULL));
 	EXPECT_EQ(CIMA_ALG_SHA384, cima_get_default_algorithm(&po));
 	EXPECT_EQ(5, cima_get_measurement_count(&po));
@@ -135,7 +153,7 @@ TEST(tdx_ioctl_fake)
 	blob = cima_report_blob(r, &len);
 	ASSERT_EQ(1024, len);
 	ASSERT_EQ(0, cima_tdx_tdreport_parse(blob, len, &t));
-	EXPECT_MEMEQ(expect, t.body.report_data, 64);
+	EXPECT_EQ(0, memcmp(expect, t.body.report_data, 64));
 	EXPECT_TRUE(all(t.body.mr_td, 48, 0x11));
 	EXPECT_EQ(-EOPNOTSUPP, cima_report_verify(r, NULL));
 	cima_report_free(r);
@@ -152,7 +170,7 @@ TEST(tdx_ioctl_fake)
 }
 
 /* Fake /dev/sev-guest: SNP_GET_REPORT path (no configfs-tsm). */
-TEST(snp_ioctl_fake)
+TEST_F_TIMEOUT(cc_fakes, snp_ioctl_fake, FAKES_TEST_TIMEOUT)
 {
 	struct cima_platform_opts po = { .sz = sizeof(po), .no_tsm = true };
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &po };
@@ -162,13 +180,14 @@ TEST(snp_ioctl_fake)
 	const uint8_t *blob;
 	size_t len;
 
-	find_fakes();
+	if (!find_fakes(_metadata))
+		return;
 	if (geteuid())
-		SKIP("needs root");
+		SKIP(return, "needs root");
 	if (!access("/dev/sev-guest", F_OK) || !access("/dev/tdx_guest", F_OK))
-		SKIP("a CC guest device exists already; not faking over it");
+		SKIP(return, "a CC guest device exists already; not faking over it");
 	if (sh("insmod %s/fake_sev_guest.ko 2>&1", fakedir))
-		SKIP("cannot insmod %s/fake_sev_guest.ko (run make fakes)", fakedir);
+		SKIP(return, "cannot insmod %s/fake_sev_guest.ko (run make fakes)", fakedir);
 	for (int i = 0; i < 50 && access("/dev/sev-guest", F_OK); i++)
 		usleep(20000);
 	unsetenv("CIMA_PLATFORM");
@@ -183,7 +202,7 @@ TEST(snp_ioctl_fake)
 	ASSERT_EQ(1184, len);
 	ASSERT_EQ(0, cima_snp_report_parse(blob, len, &s));
 	sha512_2("snp-nonce", 9, "u", 1, expect);
-	EXPECT_MEMEQ(expect, s.report_data, 64);
+	EXPECT_EQ(0, memcmp(expect, s.report_data, 64));
 	EXPECT_TRUE(all(s.chip_id, 64, 0x66));
 	cima_report_free(r);
 	ASSERT_EQ(48, cima_get_cc_measurement(0, CIMA_ALG_SHA384, d, &po));
@@ -195,7 +214,7 @@ TEST(snp_ioctl_fake)
 }
 
 /* Fake configfs-tsm provider tdx_guest: quote path with provider check. */
-TEST(tsm_tdx_fake)
+TEST_F_TIMEOUT(cc_fakes, tsm_tdx_fake, FAKES_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o) };
 	struct cima_tdx_quote q;
@@ -204,7 +223,8 @@ TEST(tsm_tdx_fake)
 	const uint8_t *blob;
 	size_t len;
 
-	load_tsm_fake("kind=tdx");
+	if (!load_tsm_fake(_metadata, "kind=tdx"))
+		return;
 	unsetenv("CIMA_PLATFORM");
 	EXPECT_EQ(CIMA_PLATFORM_TDX, cima_detect_platform(NULL));
 	r = cima_get_cc_report("nonce", 5, NULL, 0, &o);
@@ -216,7 +236,7 @@ TEST(tsm_tdx_fake)
 	blob = cima_report_blob(r, &len);
 	ASSERT_EQ(0, cima_tdx_quote_parse(blob, len, &q));
 	sha512_2("nonce", 5, "", 0, expect);
-	EXPECT_MEMEQ(expect, q.body.report_data, 64);
+	EXPECT_EQ(0, memcmp(expect, q.body.report_data, 64));
 	EXPECT_TRUE(all(q.body.rtmr[3], 48, 0x23));
 	EXPECT_EQ(0, cima_report_dump(r, fopen("/dev/null", "w")));
 	cima_report_free(r);
@@ -228,7 +248,7 @@ TEST(tsm_tdx_fake)
 }
 
 /* Fake provider sev_guest: SNP detection, report and MEASUREMENT. */
-TEST(tsm_snp_fake)
+TEST_F_TIMEOUT(cc_fakes, tsm_snp_fake, FAKES_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o) };
 	struct cima_snp_report s;
@@ -237,7 +257,8 @@ TEST(tsm_snp_fake)
 	const uint8_t *blob;
 	size_t len;
 
-	load_tsm_fake("kind=snp");
+	if (!load_tsm_fake(_metadata, "kind=snp"))
+		return;
 	unsetenv("CIMA_PLATFORM");
 	EXPECT_EQ(CIMA_PLATFORM_SNP, cima_detect_platform(NULL));
 	EXPECT_EQ(1, cima_get_measurement_count(NULL));
@@ -249,7 +270,7 @@ TEST(tsm_snp_fake)
 	blob = cima_report_blob(r, &len);
 	ASSERT_EQ(0, cima_snp_report_parse(blob, len, &s));
 	sha512_2("", 0, "data", 4, expect);
-	EXPECT_MEMEQ(expect, s.report_data, 64);
+	EXPECT_EQ(0, memcmp(expect, s.report_data, 64));
 	EXPECT_TRUE(all(s.chip_id, 64, 0x44));
 	cima_report_free(r);
 	ASSERT_EQ(48, cima_get_cc_measurement(0, 0, d, NULL));
@@ -259,12 +280,13 @@ TEST(tsm_snp_fake)
 }
 
 /* A provider that is neither tdx_guest nor sev_guest is not used. */
-TEST(tsm_wrong_provider)
+TEST_F_TIMEOUT(cc_fakes, tsm_wrong_provider, FAKES_TEST_TIMEOUT)
 {
 	struct cima_platform_opts po = { .sz = sizeof(po), .platform = CIMA_PLATFORM_TDX };
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &po };
 
-	load_tsm_fake("kind=tdx provider=fake_other");
+	if (!load_tsm_fake(_metadata, "kind=tdx provider=fake_other"))
+		return;
 	unsetenv("CIMA_PLATFORM");
 	EXPECT_TRUE(cima_detect_platform(NULL) != CIMA_PLATFORM_TDX);
 	errno = 0;
@@ -298,14 +320,15 @@ static void count_retries(enum cima_log_level l, const char *msg, void *ctx)
  * library returns must carry its own report data (the library re-checks it
  * and would fail with EIO), and the race must really have happened.
  */
-TEST(tsm_generation_race)
+TEST_F_TIMEOUT(cc_fakes, tsm_generation_race, FAKES_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o), .tsm_entry = "race",
 				      .tsm_retries = 100 };
 	int ok = 0, busy = 0, wrong = 0;
 	pid_t child;
 
-	load_tsm_fake("kind=tdx delay_ms=5");
+	if (!load_tsm_fake(_metadata, "kind=tdx delay_ms=5"))
+		return;
 	ASSERT_EQ(0, mkdir(TSM_DIR "/race", 0700));
 	child = fork();
 	if (child == 0) {
@@ -361,4 +384,4 @@ TEST(tsm_generation_race)
 	EXPECT_GE(retries_seen, 1);
 }
 
-TAP_MAIN();
+TEST_HARNESS_MAIN

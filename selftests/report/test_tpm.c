@@ -15,17 +15,28 @@
 #include <fcntl.h>
 #include <cima/cima.h>
 
-#include "tap.h"
+#include "kselftest_harness.h"
+
+/*
+ * Every test talks to the VM's TPM on its own; the fixture only gives them
+ * a time limit above the harness's 30 s default (TCG is slow).
+ */
+FIXTURE(tpm) {};
+FIXTURE_SETUP(tpm) {}
+FIXTURE_TEARDOWN(tpm) {}
+#define TPM_TEST_TIMEOUT	300
 
 static struct cima_platform_opts popts = {
 	.sz = sizeof(struct cima_platform_opts),
 	.platform = CIMA_PLATFORM_TPM,
 };
 
-static void need_tpm(void)
+/* False (the test is marked skipped) when there is no TPM to talk to. */
+static bool need_tpm(struct __test_metadata *_metadata)
 {
 	if (!getenv("CIMA_TPM_TCTI") && access("/dev/tpmrm0", R_OK | W_OK))
-		SKIP("no TPM: /dev/tpmrm0 missing and CIMA_TPM_TCTI unset");
+		SKIP(return false, "no TPM: /dev/tpmrm0 missing and CIMA_TPM_TCTI unset");
+	return true;
 }
 
 static int read_sysfs_pcr(const char *alg, int i, uint8_t *out, size_t n)
@@ -48,12 +59,13 @@ static int read_sysfs_pcr(const char *alg, int i, uint8_t *out, size_t n)
 	return 0;
 }
 
-TEST(platform_and_counts)
+TEST_F_TIMEOUT(tpm, platform_and_counts, TPM_TEST_TIMEOUT)
 {
 	uint16_t algs[8];
 	int n;
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	EXPECT_EQ(CIMA_PLATFORM_TPM, cima_detect_platform(&popts));
 	EXPECT_EQ(24, cima_get_measurement_count(&popts));
 	n = cima_get_algorithms(algs, 8, &popts);
@@ -64,7 +76,7 @@ TEST(platform_and_counts)
 }
 
 /* Every PCR of both banks equals the kernel's sysfs value. */
-TEST(pcr_read_matches_sysfs)
+TEST_F_TIMEOUT(tpm, pcr_read_matches_sysfs, TPM_TEST_TIMEOUT)
 {
 	static const struct { uint16_t alg; const char *name; } banks[] = {
 		{ CIMA_ALG_SHA256, "sha256" }, { CIMA_ALG_SHA384, "sha384" },
@@ -72,9 +84,10 @@ TEST(pcr_read_matches_sysfs)
 	uint8_t a[64], b[64];
 	int checked = 0;
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	if (access("/sys/class/tpm/tpm0/pcr-sha256/0", R_OK))
-		SKIP("no /sys/class/tpm/tpm0/pcr-sha256 (kernel TPM driver absent)");
+		SKIP(return, "no /sys/class/tpm/tpm0/pcr-sha256 (kernel TPM driver absent)");
 	for (size_t k = 0; k < 2; k++) {
 		for (int i = 0; i < 24; i++) {
 			int n = cima_get_cc_measurement(i, banks[k].alg, a, &popts);
@@ -83,18 +96,19 @@ TEST(pcr_read_matches_sysfs)
 			ASSERT_EQ(0, read_sysfs_pcr(banks[k].name, i, b, (size_t)n));
 			if (memcmp(a, b, (size_t)n))
 				TH_LOG("%s PCR %d differs", banks[k].name, i);
-			EXPECT_MEMEQ(a, b, (size_t)n);
+			EXPECT_EQ(0, memcmp(a, b, (size_t)n));
 			checked++;
 		}
 	}
 	EXPECT_EQ(48, checked);
 }
 
-TEST(measurement_errors)
+TEST_F_TIMEOUT(tpm, measurement_errors, TPM_TEST_TIMEOUT)
 {
 	uint8_t d[64];
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	EXPECT_EQ(-EINVAL, cima_get_cc_measurement(24, CIMA_ALG_SHA256, d, &popts));
 	EXPECT_EQ(-EINVAL, cima_get_cc_measurement(-1, CIMA_ALG_SHA256, d, &popts));
 	EXPECT_EQ(-EOPNOTSUPP, cima_get_cc_measurement(0, CIMA_ALG_SHA1, d, &popts));
@@ -113,7 +127,7 @@ static void sha512_2(const void *a, size_t al, const void *b, size_t bl, uint8_t
 	EVP_MD_CTX_free(c);
 }
 
-TEST(quote_verifies_and_breaks)
+TEST_F_TIMEOUT(tpm, quote_verifies_and_breaks, TPM_TEST_TIMEOUT)
 {
 	static const char nonce[] = "a nonce from the verifier";
 	static const char data[] = "user data";
@@ -127,14 +141,15 @@ TEST(quote_verifies_and_breaks)
 	uint16_t alg;
 	uint32_t mask;
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	r = cima_get_cc_report(nonce, strlen(nonce), data, strlen(data), &o);
 	if (!r)
 		TH_LOG("%s", cima_strerror_last());
 	ASSERT_TRUE(r != NULL);
 	EXPECT_EQ(CIMA_REPORT_TPM_QUOTE, cima_report_kind(r));
 	sha512_2(nonce, strlen(nonce), data, strlen(data), expect);
-	EXPECT_MEMEQ(expect, cima_report_report_data(r), 64);
+	EXPECT_EQ(0, memcmp(expect, cima_report_report_data(r), 64));
 	EXPECT_EQ(0, cima_report_verify(r, expect));
 	p = cima_report_tpm_pcr_values(r, &len, &alg, &mask);
 	EXPECT_EQ(CIMA_ALG_SHA256, alg);
@@ -183,7 +198,7 @@ TEST(quote_verifies_and_breaks)
 	cima_report_free(r);
 }
 
-TEST(quote_subset_and_bank)
+TEST_F_TIMEOUT(tpm, quote_subset_and_bank, TPM_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts,
 				      .pcr_alg = CIMA_ALG_SHA384,
@@ -192,18 +207,19 @@ TEST(quote_subset_and_bank)
 	size_t len;
 	uint8_t d[64];
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	r = cima_get_cc_report(NULL, 0, NULL, 0, &o);
 	ASSERT_TRUE(r != NULL);
 	cima_report_tpm_pcr_values(r, &len, NULL, NULL);
 	EXPECT_EQ(3 * 48, len);
 	EXPECT_EQ(0, cima_report_verify(r, NULL));
 	ASSERT_EQ(48, cima_get_cc_measurement(23, CIMA_ALG_SHA384, d, &popts));
-	EXPECT_MEMEQ(d, cima_report_tpm_pcr_values(r, &len, NULL, NULL) + 96, 48);
+	EXPECT_EQ(0, memcmp(d, cima_report_tpm_pcr_values(r, &len, NULL, NULL) + 96, 48));
 	cima_report_free(r);
 }
 
-TEST(report_bad_input)
+TEST_F_TIMEOUT(tpm, report_bad_input, TPM_TEST_TIMEOUT)
 {
 	static uint8_t big[CIMA_REPORT_INPUT_MAX + 1];
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts };
@@ -215,7 +231,8 @@ TEST(report_bad_input)
 	EXPECT_TRUE(cima_get_cc_report(NULL, 5, NULL, 0, &o) == NULL);
 	EXPECT_EQ(EINVAL, errno);
 	bad.pcr_mask = 1u << 24;
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	EXPECT_TRUE(cima_get_cc_report(NULL, 0, NULL, 0, &bad) == NULL);
 	EXPECT_EQ(EINVAL, errno);
 	bad = o;
@@ -224,7 +241,7 @@ TEST(report_bad_input)
 	TH_LOG("sha1: %s", cima_strerror_last());
 }
 
-TEST(no_platform_is_clear)
+TEST_F_TIMEOUT(tpm, no_platform_is_clear, TPM_TEST_TIMEOUT)
 {
 	struct cima_platform_opts p = { .sz = sizeof(p), .root = "/nonexistent-root" };
 	uint8_t d[64];
@@ -247,16 +264,17 @@ TEST(no_platform_is_clear)
  * A persistent AK provisioned at 0x81010002 with tpm2-tools is used (and
  * verifies); a non-restricted key there is not used (transient instead).
  */
-TEST(persistent_ak)
+TEST_F_TIMEOUT(tpm, persistent_ak, TPM_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts };
 	struct cima_report *r;
 	char cmd[1024];
 	const char *tcti = getenv("CIMA_TPM_TCTI");
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	if (system("command -v tpm2_evictcontrol >/dev/null"))
-		SKIP("tpm2-tools not installed");
+		SKIP(return, "tpm2-tools not installed");
 	setenv("TPM2TOOLS_TCTI", tcti ? tcti : "device:/dev/tpmrm0", 1);
 	system("tpm2_evictcontrol -Q -C o -c 0x81010002 >/dev/null 2>&1");
 	snprintf(cmd, sizeof(cmd),
@@ -307,7 +325,7 @@ static void le(EVP_MD_CTX *c, uint64_t v, int n)
  * recomputed here byte by byte with OpenSSL, and the quote must verify
  * with it.  Malformed snapshot files give EBADMSG and no report.
  */
-TEST(evidence_snapshot_rule)
+TEST_F_TIMEOUT(tpm, evidence_snapshot_rule, TPM_TEST_TIMEOUT)
 {
 	static const char *const bad[] = {
 		"version 2\ncount 1\nsha256 00\n",
@@ -328,7 +346,8 @@ TEST(evidence_snapshot_rule)
 	FILE *f;
 	int fd;
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	for (int i = 0; i < 32; i++)
 		v256[i] = (uint8_t)(0xa0 + i);
 	for (int i = 0; i < 48; i++)
@@ -360,12 +379,12 @@ TEST(evidence_snapshot_rule)
 	if (!r)
 		TH_LOG("%s", cima_strerror_last());
 	ASSERT_TRUE(r != NULL);
-	EXPECT_MEMEQ(expect, cima_report_report_data(r), 64);
+	EXPECT_EQ(0, memcmp(expect, cima_report_report_data(r), 64));
 	EXPECT_EQ(0, cima_report_verify(r, expect));
 	ASSERT_EQ(2, cima_report_snapshot(r, &count, algs, vals, 8));
 	EXPECT_EQ(42, count);
 	EXPECT_EQ(CIMA_ALG_SHA384, algs[1]);
-	EXPECT_MEMEQ(v384, vals[1], 48);
+	EXPECT_EQ(0, memcmp(v384, vals[1], 48));
 	cima_report_free(r);
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -385,7 +404,7 @@ TEST(evidence_snapshot_rule)
 }
 
 /* With cima.ko loaded: the real snapshot file is accepted and folded in. */
-TEST(evidence_snapshot_module)
+TEST_F_TIMEOUT(tpm, evidence_snapshot_module, TPM_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts,
 				      .evidence_snapshot = true };
@@ -394,9 +413,10 @@ TEST(evidence_snapshot_module)
 	uint16_t algs[8];
 	int n;
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	if (access("/sys/kernel/security/cima/snapshot", R_OK))
-		SKIP("cima.ko not loaded (no /sys/kernel/security/cima/snapshot)");
+		SKIP(return, "cima.ko not loaded (no /sys/kernel/security/cima/snapshot)");
 	r = cima_get_cc_report("n", 1, NULL, 0, &o);
 	if (!r)
 		TH_LOG("%s", cima_strerror_last());
@@ -465,7 +485,7 @@ static void *event_writer(void *arg)
  * and quote again when an event slips in between).  That the snapshot's
  * prefix replays to its values is test_log's (kmod) check.
  */
-TEST(evidence_snapshot_matches_quote_under_writes)
+TEST_F_TIMEOUT(tpm, evidence_snapshot_matches_quote_under_writes, TPM_TEST_TIMEOUT)
 {
 	struct cima_report_opts o = { .sz = sizeof(o), .platform = &popts,
 				      .evidence_snapshot = true };
@@ -473,10 +493,11 @@ TEST(evidence_snapshot_matches_quote_under_writes)
 	pthread_t w;
 	int idx, good = 0;
 
-	need_tpm();
+	if (!need_tpm(_metadata))
+		return;
 	idx = cima_tpm_index();
 	if (idx < 0)
-		SKIP("cima.ko not loaded with the tpm backend");
+		SKIP(return, "cima.ko not loaded with the tpm backend");
 	for (int i = 0; i < 64; i++)
 		id[i] = "0123456789abcdef"[(getpid() * 7 + i * 13) & 15];
 	id[64] = '\0';
@@ -539,14 +560,16 @@ static void *quote_thread(void *arg)
 }
 
 /* Several quotes at once in one process (the resource manager serialises). */
-TEST(concurrent_quotes_threads)
+TEST_F_TIMEOUT(tpm, concurrent_quotes_threads, TPM_TEST_TIMEOUT)
 {
 	pthread_t t[8];
 	long ok = 0;
 
-	need_tpm();
-	for (long i = 0; i < 8; i++)
+	if (!need_tpm(_metadata))
+		return;
+	for (long i = 0; i < 8; i++) {
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, quote_thread, (void *)i));
+	}
 	for (int i = 0; i < 8; i++) {
 		void *v;
 
@@ -556,4 +579,4 @@ TEST(concurrent_quotes_threads)
 	EXPECT_EQ(8, ok);
 }
 
-TAP_MAIN();
+TEST_HARNESS_MAIN

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small TAP (Test Anything Protocol) harness in the spirit of the kernel's
- * kselftest_harness.h, written for CIMA so host tests and VM selftests share
- * one shape:
+ * kselftest_harness.h, for the host tests (tests/), which build without a
+ * kernel source tree; the VM selftests (selftests/) use the kernel's own
+ * kselftest_harness.h.  Same macro names where the two overlap:
  *
  *	#include "tap.h"
  *
