@@ -134,7 +134,7 @@ deb:
 	tar -C $(CURDIR) --exclude=.git --exclude=./build --exclude='./$(patsubst $(CURDIR)/%,%,$(O))' \
 		-cf - . | tar -C $(DEB_DIR)/cima-$(VERSION) -xf -
 	cd $(DEB_DIR)/cima-$(VERSION) && env -u O -u PREFIX -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
-		dpkg-buildpackage -us -uc -b
+		dpkg-buildpackage -us -uc
 	lintian --fail-on error,warning $(DEB_DIR)/*.changes
 	debian/check-installed.sh $(DEB_DIR)
 	@ls -1 $(DEB_DIR)/*.deb
