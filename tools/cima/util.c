@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Diagnostics and argument helpers for the cima tool. */
+/* Argument helpers and notes for the cima tool (errors: msg.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -11,29 +11,6 @@
 
 int cima_verbose;
 bool cima_quiet;
-
-void tool_err(const char *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "cima: %s: ", ctx);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void tool_lib_err(const char *ctx, int err)
-{
-	const char *msg = cima_strerror_last();
-
-	if (err < 0)
-		err = -err;
-	if (msg && *msg)
-		tool_err(ctx, "%s", msg);
-	else
-		tool_err(ctx, "%s", strerror(err));
-}
 
 void tool_note(const char *fmt, ...)
 {

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "msg.h"
+
 /*
  * Exit codes, the same for every subcommand (documented in cima.1):
  *   0  success (for verify: every register matched)
@@ -25,11 +27,6 @@ enum {
 extern int cima_verbose;	/* -v: library debug messages to stderr */
 extern bool cima_quiet;		/* -q: no diagnostics except errors */
 
-/* "cima: <ctx>: <reason>\n" on stderr. */
-void tool_err(const char *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Like tool_err(), but the reason is the library's last error (or strerror). */
-void tool_lib_err(const char *ctx, int err);
 /* Informational message on stderr unless -q. */
 void tool_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -5,9 +5,9 @@
  *
  * The runtime writes the container state (OCI runtime spec, "State") to
  * stdin.  The hook finds the container's cima directory by the cgroup of
- * the state's pid (/proc/<pid>/cgroup, matched against the "path" line of
- * every containers/<id>/cgroup file) and writes runtime events to its
- * "event" file, one write() each:
+ * the state's pid (/proc/<pid>/cgroup, then libcima's
+ * cima_container_find()) and writes runtime events to its "event" file,
+ * one write() each:
  *
  *	oci.config <alg>:<hex>		digest of <bundle>/config.json
  *	<annotation key> <value>	for each image annotation present
@@ -19,7 +19,6 @@
  * runtime does not start the container.  Documentation/oci-hook.md.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -34,11 +33,14 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include <cima/cima.h>
+#include <uapi/cima.h>
+
+#include "msg.h"
+
 #define HOOK_VERSION	"0.1.0"
 #define STATE_MAX	(1u << 20)	/* state JSON: 1 MiB */
 #define CONFIG_MAX	(16u << 20)	/* config.json: 16 MiB */
-#define EVENT_MAX	1024		/* CIMA_RUNTIME_EVENT_MAX */
-#define NAME_MAX_LEN	64		/* CIMA_RUNTIME_NAME_MAX */
 #define MAX_EVENTS	32
 
 /* Image annotations recorded when present, in this order. */
@@ -51,37 +53,48 @@ static const char *const default_keys[] = {
 	"io.kubernetes.cri-o.ImageName",
 	"io.kubernetes.cri-o.ImageRef",
 };
+#define NDEFAULT_KEYS	(sizeof(default_keys) / sizeof(default_keys[0]))
 
 struct event {
-	char name[NAME_MAX_LEN + 1];
+	char name[CIMA_RUNTIME_NAME_MAX + 1];
 	char *value;
 };
 
-static int verbose;
-static bool quiet;
+/* Everything one run of the hook learns, step by step. */
+struct hook {
+	/* options */
+	const char *alg, *fsroot, *proc;
+	const char *extra[MAX_EVENTS];
+	int nextra, verbose;
+	bool optional, quiet;
+	/* the state */
+	char *sbuf;
+	json_object *state, *config, *ann;
+	const char *cid, *bundle;
+	long pid;
+	/* the bundle's config.json */
+	char *cbuf;
+	size_t clen;
+	/* the events, and where they go */
+	struct event ev[MAX_EVENTS];
+	int nev;
+	char *cgroup, *id;
+};
 
-static void err(const char *ctx, const char *fmt, ...)
+static void info(const struct hook *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void info(const struct hook *h, const char *fmt, ...)
 {
+	char buf[2048];
 	va_list ap;
 
-	fprintf(stderr, "cima-oci-hook: %s: ", ctx);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void info(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!verbose)
+	if (!h->verbose)
 		return;
-	fputs("cima-oci-hook: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	tool_msg("%s", buf);
 }
 
 /* Read all of @fd (at most @max bytes) into a NUL-terminated buffer. */
@@ -150,11 +163,11 @@ static json_object *parse_object(const char *ctx, const char *buf, size_t len)
 	json_object *obj;
 
 	if (!tok) {
-		err(ctx, "out of memory");
+		tool_err(ctx, "out of memory");
 		return NULL;
 	}
 	if (strlen(buf) != len) {
-		err(ctx, "invalid JSON: NUL byte at offset %zu", strlen(buf));
+		tool_err(ctx, "invalid JSON: NUL byte at offset %zu", strlen(buf));
 		json_tokener_free(tok);
 		return NULL;
 	}
@@ -162,11 +175,11 @@ static json_object *parse_object(const char *ctx, const char *buf, size_t len)
 	jerr = json_tokener_get_error(tok);
 	if (!obj || jerr != json_tokener_success) {
 		if (jerr == json_tokener_continue)
-			err(ctx, "invalid JSON: truncated (%zu bytes)", len);
+			tool_err(ctx, "invalid JSON: truncated (%zu bytes)", len);
 		else
-			err(ctx, "invalid JSON at offset %zu: %s",
-			    json_tokener_get_parse_end(tok),
-			    json_tokener_error_desc(jerr));
+			tool_err(ctx, "invalid JSON at offset %zu: %s",
+				 json_tokener_get_parse_end(tok),
+				 json_tokener_error_desc(jerr));
 		json_object_put(obj);
 		json_tokener_free(tok);
 		return NULL;
@@ -174,7 +187,7 @@ static json_object *parse_object(const char *ctx, const char *buf, size_t len)
 	/* Nothing but white space may follow the object. */
 	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
 		if (!isspace((unsigned char)buf[i])) {
-			err(ctx, "invalid JSON: trailing data at offset %zu", i);
+			tool_err(ctx, "invalid JSON: trailing data at offset %zu", i);
 			json_object_put(obj);
 			json_tokener_free(tok);
 			return NULL;
@@ -182,8 +195,8 @@ static json_object *parse_object(const char *ctx, const char *buf, size_t len)
 	}
 	json_tokener_free(tok);
 	if (!json_object_is_type(obj, json_type_object)) {
-		err(ctx, "expected a JSON object, got %s",
-		    json_type_to_name(json_object_get_type(obj)));
+		tool_err(ctx, "expected a JSON object, got %s",
+			 json_type_to_name(json_object_get_type(obj)));
 		json_object_put(obj);
 		return NULL;
 	}
@@ -196,36 +209,27 @@ static const char *get_string(json_object *o, const char *key, bool required)
 
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
 		if (required)
-			err("state", "missing \"%s\"", key);
+			tool_err("state", "missing \"%s\"", key);
 		return NULL;
 	}
 	if (!json_object_is_type(v, json_type_string)) {
-		err("state", "\"%s\" is a %s, not a string", key,
-		    json_type_to_name(json_object_get_type(v)));
+		tool_err("state", "\"%s\" is a %s, not a string", key,
+			 json_type_to_name(json_object_get_type(v)));
 		return NULL;
 	}
 	return json_object_get_string(v);
 }
 
-/* Escape as the module does in event data: '\', ' ', '=' and bytes outside
- * 0x21..0x7e become \xHH. */
-static char *cima_escape(const char *s)
+/* "annotations" of @o: an object, absent or null; false if anything else. */
+static bool get_annotations(json_object *o, const char *ctx, json_object **ann)
 {
-	size_t n = strlen(s);
-	char *out = malloc(4 * n + 1), *p = out;
-
-	if (!out)
-		return NULL;
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c < 0x21 || c > 0x7e || c == '\\' || c == ' ' || c == '=')
-			p += sprintf(p, "\\x%02x", c);
-		else
-			*p++ = c;
+	if (json_object_object_get_ex(o, "annotations", ann) &&
+	    !json_object_is_type(*ann, json_type_object) &&
+	    !json_object_is_type(*ann, json_type_null)) {
+		tool_err(ctx, "\"annotations\" is not an object");
+		return false;
 	}
-	*p = '\0';
-	return out;
+	return true;
 }
 
 /* Event values must be bytes 0x21..0x7e: '%' and anything else outside
@@ -249,11 +253,12 @@ static char *value_encode(const char *s)
 	return out;
 }
 
+/* Runtime event name: [A-Za-z0-9][A-Za-z0-9._-]*, CIMA_RUNTIME_NAME_MAX. */
 static bool valid_name(const char *n)
 {
 	size_t len = strlen(n);
 
-	if (len == 0 || len > NAME_MAX_LEN || !isalnum((unsigned char)n[0]))
+	if (len == 0 || len > CIMA_RUNTIME_NAME_MAX || !isalnum((unsigned char)n[0]))
 		return false;
 	for (; *n; n++)
 		if (!isalnum((unsigned char)*n) && !strchr("._-", *n))
@@ -261,119 +266,38 @@ static bool valid_name(const char *n)
 	return true;
 }
 
-/* The cgroup v2 path of @pid ("0::<path>" line), malloc'd. */
-static char *pid_cgroup(const char *proc, long pid)
-{
-	char path[PATH_MAX], *buf, *line, *save, *res = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), "%s/%ld/cgroup", proc, pid);
-	buf = read_file(path, 65536, &len);
-	if (!buf) {
-		err("state", "pid %ld: cannot read %s: %s", pid, path, strerror(errno));
-		return NULL;
-	}
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "0::", 3) == 0) {
-			res = strdup(line + 3);
-			break;
-		}
-	}
-	if (!res)
-		err("state", "pid %ld: no cgroup v2 entry in %s", pid, path);
-	free(buf);
-	return res;
-}
-
-/*
- * Find containers/<id>/ whose cgroup path is @cg or an ancestor of it.
- * Returns the id (malloc'd) or NULL (message printed unless *absent).
- */
-static char *find_container(const char *fsroot, const char *cg, bool *absent)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 300];
-	char *esc = cima_escape(cg), *id = NULL;
-	struct dirent *de;
-	DIR *d;
-
-	*absent = false;
-	if (!esc) {
-		err("cgroup", "out of memory");
-		return NULL;
-	}
-	snprintf(dir, sizeof(dir), "%s/containers", fsroot);
-	d = opendir(dir);
-	if (!d) {
-		*absent = errno == ENOENT;
-		err("cima", "cannot open %s: %s%s", dir, strerror(errno),
-		    errno == ENOENT ? " (is cima.ko loaded?)" : "");
-		free(esc);
-		return NULL;
-	}
-	while (!id && (de = readdir(d))) {
-		char *buf, *p, *end;
-		size_t len, plen;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/cgroup", dir, de->d_name);
-		buf = read_file(path, 8192, &len);
-		if (!buf)
-			continue;	/* stopped meanwhile */
-		if (strncmp(buf, "path ", 5) == 0) {
-			p = buf + 5;
-			end = strchr(p, '\n');
-			if (end)
-				*end = '\0';
-			plen = strlen(p);
-			if (strcmp(p, esc) == 0 ||
-			    (strncmp(p, esc, plen) == 0 &&
-			     (esc[plen] == '/' || strcmp(p, "/") == 0)))
-				id = strdup(de->d_name);
-		}
-		free(buf);
-	}
-	closedir(d);
-	if (!id) {
-		*absent = true;
-		err("cima", "cgroup %s is not a cima container (no %s/*/cgroup matches; "
-		    "check the cgroupsPath against the policy)", cg, dir);
-	}
-	free(esc);
-	return id;
-}
-
-static int add_event(struct event *ev, int *n, const char *name, const char *raw)
+static int add_event(struct hook *h, const char *name, const char *raw)
 {
 	char *v;
 
-	if (*n >= MAX_EVENTS) {
-		err("events", "more than %d events", MAX_EVENTS);
+	if (h->nev >= MAX_EVENTS) {
+		tool_err("events", "more than %d events", MAX_EVENTS);
 		return -1;
 	}
 	if (!valid_name(name)) {
-		err("events", "\"%s\" is not a valid event name "
-		    "([A-Za-z0-9][A-Za-z0-9._-]*, at most %d bytes)", name, NAME_MAX_LEN);
+		tool_err("events", "\"%s\" is not a valid event name "
+			 "([A-Za-z0-9][A-Za-z0-9._-]*, at most %d bytes)", name,
+			 CIMA_RUNTIME_NAME_MAX);
 		return -1;
 	}
 	if (!*raw) {
-		err("events", "%s: empty value", name);
+		tool_err("events", "%s: empty value", name);
 		return -1;
 	}
 	v = value_encode(raw);
 	if (!v) {
-		err("events", "out of memory");
+		tool_err("events", "out of memory");
 		return -1;
 	}
-	if (strlen(name) + 1 + strlen(v) > EVENT_MAX) {
-		err("events", "%s: value too long (%zu bytes encoded, at most %zu)",
-		    name, strlen(v), EVENT_MAX - strlen(name) - 1);
+	if (strlen(name) + 1 + strlen(v) > CIMA_RUNTIME_EVENT_MAX) {
+		tool_err("events", "%s: value too long (%zu bytes encoded, at most %zu)",
+			 name, strlen(v), CIMA_RUNTIME_EVENT_MAX - strlen(name) - 1);
 		free(v);
 		return -1;
 	}
-	memcpy(ev[*n].name, name, strlen(name) + 1);	/* valid_name: <= 64 */
-	ev[*n].value = v;
-	(*n)++;
+	memcpy(h->ev[h->nev].name, name, strlen(name) + 1);	/* valid_name: fits */
+	h->ev[h->nev].value = v;
+	h->nev++;
 	return 0;
 }
 
@@ -402,7 +326,7 @@ static void usage(FILE *f)
 	      "  -A, --annotation KEY   also record annotation KEY when present (repeatable)\n"
 	      "      --optional         exit 0 when cima is not loaded or the container is\n"
 	      "                         not tracked (default: fail, so it does not start)\n"
-	      "      --securityfs DIR   cima directory (default /sys/kernel/security/cima)\n"
+	      "      --securityfs DIR   cima directory (default " CIMA_FS_ROOT ")\n"
 	      "      --proc DIR         proc mount (default /proc)\n"
 	      "  -v, --verbose          say what is written\n"
 	      "  -q, --quiet            no warnings\n"
@@ -411,7 +335,8 @@ static void usage(FILE *f)
 	      "Exit status: 0 recorded (or skipped with --optional), 1 error, 2 usage.\n", f);
 }
 
-int main(int argc, char **argv)
+/* Step 0: the command line.  -1 to go on, else the exit status. */
+static int parse_args(struct hook *h, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "alg", required_argument, NULL, 'a' },
@@ -425,183 +350,259 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *alg = "sha256", *fsroot = "/sys/kernel/security/cima", *proc = "/proc";
-	const char *extra[MAX_EVENTS];
-	int nextra = 0, c, nev = 0, ret = 1, fd;
-	bool optional = false, absent;
-	json_object *state = NULL, *config = NULL, *ann = NULL, *v;
-	char *sbuf = NULL, *cbuf = NULL, *cg = NULL, *id = NULL;
-	char path[PATH_MAX], hex[2 * EVP_MAX_MD_SIZE + 1], val[2 * EVP_MAX_MD_SIZE + 16];
-	struct event ev[MAX_EVENTS];
-	const char *cid, *bundle;
-	size_t slen, clen;
-	int64_t pid;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "a:A:vqVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "sha256") && strcmp(optarg, "sha384") &&
 			    strcmp(optarg, "sha512")) {
-				err("usage", "unsupported algorithm \"%s\"", optarg);
+				tool_err("usage", "unsupported algorithm \"%s\"", optarg);
 				return 2;
 			}
-			alg = optarg;
+			h->alg = optarg;
 			break;
 		case 'A':
-			if (nextra == MAX_EVENTS / 2 || !valid_name(optarg)) {
-				err("usage", "bad or too many annotation keys: \"%s\"", optarg);
+			if (h->nextra == MAX_EVENTS / 2 || !valid_name(optarg)) {
+				tool_err("usage", "bad or too many annotation keys: \"%s\"", optarg);
 				return 2;
 			}
-			extra[nextra++] = optarg;
+			h->extra[h->nextra++] = optarg;
 			break;
-		case 'O': optional = true; break;
-		case 'S': fsroot = optarg; break;
-		case 'P': proc = optarg; break;
-		case 'v': verbose++; break;
-		case 'q': quiet = true; break;
+		case 'O': h->optional = true; break;
+		case 'S': h->fsroot = optarg; break;
+		case 'P': h->proc = optarg; break;
+		case 'v': h->verbose++; break;
+		case 'q': h->quiet = true; break;
 		case 'V': puts("cima-oci-hook " HOOK_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (optind != argc) {
-		err("usage", "unexpected argument \"%s\"", argv[optind]);
+		tool_err("usage", "unexpected argument \"%s\"", argv[optind]);
 		return 2;
 	}
+	return -1;
+}
 
-	/* 1. The state, fully validated. */
-	sbuf = read_all(STDIN_FILENO, STATE_MAX, &slen);
-	if (!sbuf) {
-		err("state", "cannot read stdin: %s", strerror(errno));
-		goto out;
+/* Step 1: the state on stdin, fully validated. */
+static int read_state(struct hook *h)
+{
+	json_object *v = NULL;
+	size_t len;
+	int64_t pid;
+
+	h->sbuf = read_all(STDIN_FILENO, STATE_MAX, &len);
+	if (!h->sbuf) {
+		tool_err("state", "cannot read stdin: %s", strerror(errno));
+		return -1;
 	}
-	if (slen == 0) {
-		err("state", "empty input (expected the OCI state JSON on stdin)");
-		goto out;
+	if (len == 0) {
+		tool_err("state", "empty input (expected the OCI state JSON on stdin)");
+		return -1;
 	}
-	state = parse_object("state", sbuf, slen);
-	if (!state)
-		goto out;
-	cid = get_string(state, "id", true);
-	bundle = get_string(state, "bundle", true);
-	if (!cid || !bundle)
-		goto out;
-	if (!*cid) {
-		err("state", "empty \"id\"");
-		goto out;
+	h->state = parse_object("state", h->sbuf, len);
+	if (!h->state)
+		return -1;
+	h->cid = get_string(h->state, "id", true);
+	h->bundle = get_string(h->state, "bundle", true);
+	if (!h->cid || !h->bundle)
+		return -1;
+	if (!*h->cid) {
+		tool_err("state", "empty \"id\"");
+		return -1;
 	}
-	if (bundle[0] != '/') {
-		err("state", "\"bundle\" is not an absolute path: \"%s\"", bundle);
-		goto out;
+	if (h->bundle[0] != '/') {
+		tool_err("state", "\"bundle\" is not an absolute path: \"%s\"", h->bundle);
+		return -1;
 	}
-	if (!json_object_object_get_ex(state, "pid", &v) ||
+	if (!json_object_object_get_ex(h->state, "pid", &v) ||
 	    !json_object_is_type(v, json_type_int)) {
-		err("state", "container %s: \"pid\" %s", cid,
-		    v ? "is not an integer" : "is missing (is this a createRuntime hook?)");
-		goto out;
+		tool_err("state", "container %s: \"pid\" %s", h->cid,
+			 v ? "is not an integer" : "is missing (is this a createRuntime hook?)");
+		return -1;
 	}
 	errno = 0;
 	pid = json_object_get_int64(v);
 	if (pid <= 0 || pid > INT_MAX || errno) {
-		err("state", "container %s: \"pid\" %lld out of range", cid, (long long)pid);
-		goto out;
+		tool_err("state", "container %s: \"pid\" %lld out of range", h->cid,
+			 (long long)pid);
+		return -1;
 	}
-	if (json_object_object_get_ex(state, "annotations", &ann) &&
-	    !json_object_is_type(ann, json_type_object) &&
-	    !json_object_is_type(ann, json_type_null)) {
-		err("state", "\"annotations\" is not an object");
-		goto out;
-	}
+	h->pid = (long)pid;
+	return get_annotations(h->state, "state", &h->ann) ? 0 : -1;
+}
 
-	/* 2. The bundle's config.json: digest of its exact bytes. */
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	cbuf = read_file(path, CONFIG_MAX, &clen);
-	if (!cbuf) {
-		err("config", "cannot read %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (digest_hex(alg, cbuf, clen, hex, sizeof(hex))) {
-		err("config", "cannot compute %s", alg);
-		goto out;
-	}
-	/* Runtimes put the config's annotations in the state; older ones may not. */
-	if (!ann || json_object_is_type(ann, json_type_null)) {
-		config = parse_object("config", cbuf, clen);
-		if (!config)
-			goto out;
-		if (json_object_object_get_ex(config, "annotations", &ann) &&
-		    !json_object_is_type(ann, json_type_object) &&
-		    !json_object_is_type(ann, json_type_null)) {
-			err("config", "\"annotations\" is not an object");
-			goto out;
-		}
-	}
+/*
+ * Step 2: the bundle's config.json, whose exact bytes are digested; its
+ * annotations when the runtime did not put them in the state (older ones).
+ */
+static int read_config(struct hook *h)
+{
+	char path[PATH_MAX];
 
-	/* 3. Every event, validated before any is written. */
-	snprintf(val, sizeof(val), "%s:%s", alg, hex);
-	if (add_event(ev, &nev, "oci.config", val))
-		goto out;
-	for (size_t k = 0; k < sizeof(default_keys) / sizeof(default_keys[0]) + nextra; k++) {
-		const char *key = k < sizeof(default_keys) / sizeof(default_keys[0]) ?
-			default_keys[k] : extra[k - sizeof(default_keys) / sizeof(default_keys[0])];
+	snprintf(path, sizeof(path), "%s/config.json", h->bundle);
+	h->cbuf = read_file(path, CONFIG_MAX, &h->clen);
+	if (!h->cbuf) {
+		tool_err("config", "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (h->ann && !json_object_is_type(h->ann, json_type_null))
+		return 0;
+	h->config = parse_object("config", h->cbuf, h->clen);
+	if (!h->config)
+		return -1;
+	return get_annotations(h->config, "config", &h->ann) ? 0 : -1;
+}
 
-		if (!ann || !json_object_is_type(ann, json_type_object) ||
-		    !json_object_object_get_ex(ann, key, &v))
+/* Step 3: every event, validated before any is written. */
+static int collect_events(struct hook *h)
+{
+	char hex[2 * EVP_MAX_MD_SIZE + 1], val[2 * EVP_MAX_MD_SIZE + 16];
+	json_object *v;
+
+	if (digest_hex(h->alg, h->cbuf, h->clen, hex, sizeof(hex))) {
+		tool_err("config", "cannot compute %s", h->alg);
+		return -1;
+	}
+	snprintf(val, sizeof(val), "%s:%s", h->alg, hex);
+	if (add_event(h, "oci.config", val))
+		return -1;
+	if (!h->ann || !json_object_is_type(h->ann, json_type_object))
+		return 0;
+	for (size_t k = 0; k < NDEFAULT_KEYS + (size_t)h->nextra; k++) {
+		const char *key = k < NDEFAULT_KEYS ? default_keys[k] :
+				  h->extra[k - NDEFAULT_KEYS];
+
+		if (!json_object_object_get_ex(h->ann, key, &v))
 			continue;
 		if (!json_object_is_type(v, json_type_string)) {
-			err("annotations", "\"%s\" is not a string", key);
-			goto out;
+			tool_err("annotations", "\"%s\" is not a string", key);
+			return -1;
 		}
-		if (add_event(ev, &nev, key, json_object_get_string(v)))
-			goto out;
+		if (add_event(h, key, json_object_get_string(v)))
+			return -1;
 	}
+	return 0;
+}
 
-	/* 4. The container's cima directory, by the cgroup of its pid. */
-	cg = pid_cgroup(proc, (long)pid);
-	if (!cg)
-		goto out;
-	id = find_container(fsroot, cg, &absent);
-	if (!id) {
-		if (optional && absent) {
-			if (!quiet)
-				fprintf(stderr, "cima-oci-hook: container %s not measured (--optional)\n", cid);
-			ret = 0;
+/* The cgroup v2 path of the state's pid ("0::<path>" line), malloc'd. */
+static char *pid_cgroup(const struct hook *h)
+{
+	char path[PATH_MAX], *buf, *line, *save, *res = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%ld/cgroup", h->proc, h->pid);
+	buf = read_file(path, 65536, &len);
+	if (!buf) {
+		tool_err("state", "pid %ld: cannot read %s: %s", h->pid, path, strerror(errno));
+		return NULL;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "0::", 3) == 0) {
+			res = strdup(line + 3);
+			break;
 		}
-		goto out;
 	}
-	info("container %s: cima id %s, cgroup %s", cid, id, cg);
+	if (!res)
+		tool_err("state", "pid %ld: no cgroup v2 entry in %s", h->pid, path);
+	free(buf);
+	return res;
+}
 
-	/* 5. Write: one write() per event; each returns once extended. */
-	snprintf(path, sizeof(path), "%s/containers/%s/event", fsroot, id);
-	for (int i = 0; i < nev; i++) {
-		char line[EVENT_MAX + 1];
-		int len = snprintf(line, sizeof(line), "%s %s", ev[i].name, ev[i].value);
+/*
+ * Step 4: the container's cima id, by the cgroup of its pid.  0 found,
+ * 1 not measured (the module is absent or the cgroup not tracked), -1
+ * error; a message is printed unless found.
+ */
+static int find_cima_container(struct hook *h)
+{
+	int ret;
+
+	h->cgroup = pid_cgroup(h);
+	if (!h->cgroup)
+		return -1;
+	ret = cima_container_find(h->fsroot, h->cgroup, &h->id);
+	if (ret) {
+		tool_lib_err("cima", ret);
+		return ret == -ENOENT ? 1 : -1;
+	}
+	info(h, "container %s: cima id %s, cgroup %s", h->cid, h->id, h->cgroup);
+	return 0;
+}
+
+/* Step 5: one write() per event; each returns once extended. */
+static int write_events(struct hook *h)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/%s/%s", h->fsroot, CIMA_DIR_CONTAINERS,
+		 h->id, CIMA_CFILE_EVENT);
+	for (int i = 0; i < h->nev; i++) {
+		char line[CIMA_RUNTIME_EVENT_MAX + 1];
+		int len = snprintf(line, sizeof(line), "%s %s", h->ev[i].name, h->ev[i].value);
 		ssize_t w;
+		int fd;
 
 		fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0) {
-			err("event", "cannot open %s: %s", path, strerror(errno));
-			goto out;
+			tool_err("event", "cannot open %s: %s", path, strerror(errno));
+			return -1;
 		}
 		w = write(fd, line, len);
 		if (w != len) {
-			err("event", "%s: writing \"%s\" (%d of %d events written): %s", path,
-			    ev[i].name, i, nev, w < 0 ? strerror(errno) : "short write");
+			tool_err("event", "%s: writing \"%s\" (%d of %d events written): %s", path,
+				 h->ev[i].name, i, h->nev, w < 0 ? strerror(errno) : "short write");
 			close(fd);
-			goto out;
+			return -1;
 		}
 		close(fd);
-		info("recorded %s %s", ev[i].name, ev[i].value);
+		info(h, "recorded %s %s", h->ev[i].name, h->ev[i].value);
 	}
-	ret = 0;
+	return 0;
+}
+
+static void hook_free(struct hook *h)
+{
+	for (int i = 0; i < h->nev; i++)
+		free(h->ev[i].value);
+	json_object_put(h->state);
+	json_object_put(h->config);
+	free(h->sbuf);
+	free(h->cbuf);
+	free(h->cgroup);
+	free(h->id);
+}
+
+int main(int argc, char **argv)
+{
+	struct hook h = { .alg = "sha256", .fsroot = CIMA_FS_ROOT, .proc = "/proc" };
+	int ret;
+
+	tool_name = "cima-oci-hook";
+	ret = parse_args(&h, argc, argv);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
+	if (read_state(&h) || read_config(&h) || collect_events(&h))
+		goto out;
+	switch (find_cima_container(&h)) {
+	case 0:
+		break;
+	case 1:
+		if (h.optional) {
+			if (!h.quiet)
+				tool_msg("container %s not measured (--optional)", h.cid);
+			ret = 0;
+		}
+		goto out;
+	default:
+		goto out;
+	}
+	if (!write_events(&h))
+		ret = 0;
 out:
-	for (int i = 0; i < nev; i++)
-		free(ev[i].value);
-	json_object_put(state);
-	json_object_put(config);
-	free(sbuf);
-	free(cbuf);
-	free(cg);
-	free(id);
+	hook_free(&h);
 	return ret;
 }
