@@ -169,8 +169,7 @@ head -c 1000 "$report" > "$tmp/snp-short.bin"
 run 3 format "cima: a report cut at 1000 bytes cannot be parsed" --snp "$tmp/snp-short.bin" --vcek "$vcek"
 
 # ---- A throw-away chain: RSA-PSS ARK and ASK, P-384 VCEK with a hwID ----
-# (made now and valid for 30 days, so checked at the current time)
-now=$(date +%s)
+# (valid for 30 days from when it is made: checked a minute after that)
 openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$tmp/ark.key" 2>/dev/null
 openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$tmp/ask.key" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp384r1 -out "$tmp/vk.key" 2>/dev/null
@@ -188,6 +187,7 @@ openssl req -new -key "$tmp/vk.key" -subj "/CN=TEST-VCEK" -out "$tmp/vk.csr" 2>/
 openssl x509 -req -in "$tmp/vk.csr" -CA "$tmp/t-ask.pem" -CAkey "$tmp/ask.key" -CAcreateserial \
 	-days 30 $pss -extfile "$tmp/vcek.ext" -out "$tmp/t-vcek.pem" 2>/dev/null
 cat "$tmp/t-ask.pem" "$tmp/t-ark.pem" > "$tmp/t-chain.pem"
+now=$(($(date +%s) + 60))
 # Sign the published report's first 0x2A0 bytes with the test VCEK (openssl),
 # store r and s little-endian in 72-byte fields.
 openssl dgst -sha384 -sign "$tmp/vk.key" -out "$tmp/t.sig" "$tmp/snp.signed"
