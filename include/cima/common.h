@@ -7,7 +7,14 @@
  *  - Handles are opaque; every *_free() accepts NULL.
  *  - Options structs start with a size_t sz member that the caller sets to
  *    sizeof(the struct) (CIMA_OPTS), so the struct can grow without breaking
- *    binaries built against an older header.
+ *    binaries built against an older header.  Every function taking one
+ *    checks it the same way: sz unset (< sizeof(size_t)) is -EINVAL; a
+ *    shorter struct (an older header) is accepted, its missing fields
+ *    zero; a longer one (a newer header) is accepted only when every byte
+ *    past the last field this library knows (<type>__last_field) is zero,
+ *    else -EINVAL, so a request is never half-ignored.
+ *  - Structs the library fills for the caller either start with sz too or
+ *    are documented as frozen in their header.
  *  - The library never prints: messages go to the callback set with
  *    cima_set_log_fn(), and the last error's text is kept per thread for
  *    cima_strerror_last().

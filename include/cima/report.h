@@ -235,6 +235,14 @@ CIMA_API int cima_report_verify(const struct cima_report *r,
 /* ------------------------------------------------------------------ */
 /* Parsers of platform evidence (pure: no device access)               */
 
+/*
+ * The output structs below (cima_tdx_td_info, cima_tdx_quote,
+ * cima_tdx_tdreport, cima_snp_report) are FROZEN for node CIMA_0.1: the
+ * caller allocates them, so their size and layout never change.  A field
+ * a later format adds comes with a new struct and a new function in a new
+ * symbol node, never by growing these.
+ */
+
 /* Fields shared by the TDX quote body and the TDREPORT (raw bytes). */
 struct cima_tdx_td_info {
 	uint8_t tee_tcb_svn[16];
