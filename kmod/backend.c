@@ -1,48 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Backend selection and the TPM algorithm-id <-> kernel hash name table.
+ * Backend selection: the first in cima_auto_order[] whose probe finds its
+ * platform, or the one named; the banks it describes become the table.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/tpm.h>
 
-#include "cima.h"
+#include "backend.h"
+#include "bank.h"
 
 const struct cima_backend_ops *cima_backend;
 u32 cima_index;
 u32 cima_log_pcr;
-
-static const struct {
-	u16 alg_id;
-	const char *name;
-} cima_algs[] = {
-	{ TPM_ALG_SHA1, "sha1" },
-	{ TPM_ALG_SHA256, "sha256" },
-	{ TPM_ALG_SHA384, "sha384" },
-	{ TPM_ALG_SHA512, "sha512" },
-	{ TPM_ALG_SM3_256, "sm3" },
-};
-
-u16 cima_alg_id_by_name(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cima_algs); i++)
-		if (!strcmp(cima_algs[i].name, name))
-			return cima_algs[i].alg_id;
-	return TPM_ALG_ERROR;
-}
-
-const char *cima_alg_name_by_id(u16 alg_id)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cima_algs); i++)
-		if (cima_algs[i].alg_id == alg_id)
-			return cima_algs[i].name;
-	return NULL;
-}
 
 static const struct cima_backend_ops *const cima_auto_order[] = {
 	&cima_backend_tdx, &cima_backend_tpm, &cima_backend_sim,
@@ -50,15 +21,17 @@ static const struct cima_backend_ops *const cima_auto_order[] = {
 
 static int cima_try_backend(const struct cima_backend_ops *ops, int index)
 {
+	struct cima_bank_desc desc[CIMA_MAX_BANKS] = {};
+	unsigned int n = 0;
 	int ret;
 
-	cima_nbanks = 0;
-	ret = ops->probe(&index);
+	ret = ops->probe(&index, desc, &n);
 	if (ret)
 		return ret;
-	if (!cima_nbanks) {
+	ret = n ? cima_banks_init(desc, n, ops->hardware) : -ENODEV;
+	if (ret) {
 		ops->release();
-		return -ENODEV;
+		return ret;
 	}
 	cima_backend = ops;
 	cima_index = index;
@@ -84,9 +57,8 @@ int cima_backend_init(const char *which, int index)
 	if (i == ARRAY_SIZE(cima_auto_order) && !any)
 		pr_err("unknown backend '%s'\n", which);
 	else if (ret == -EINVAL)
-		pr_err("backend %s: invalid parameters (index=%d banks=%s)\n",
-		       cima_auto_order[i]->name, index,
-		       cima_sim_banks ? cima_sim_banks : "");
+		pr_err("backend %s: invalid parameters (index=%d)\n",
+		       cima_auto_order[i]->name, index);
 	else if (ret == -ENODEV)
 		pr_err("no usable register backend\n");
 	else if (!ret)
@@ -100,4 +72,5 @@ void cima_backend_exit(void)
 	if (cima_backend)
 		cima_backend->release();
 	cima_backend = NULL;
+	cima_banks_exit();
 }

@@ -4,20 +4,28 @@
  * a TPM nor TDX and for tests.  Banks come from the "banks" parameter.
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/tpm.h>
 #include <crypto/hash.h>
 
-#include "cima.h"
+#include "backend.h"
+#include "bank.h"
+
+static char *cima_sim_banks = "sha256,sha384";
+module_param_named(banks, cima_sim_banks, charp, 0444);
+MODULE_PARM_DESC(banks, "sim backend: comma-separated hash banks (default sha256,sha384)");
 
 #define CIMA_SIM_DEFAULT_INDEX	15
 #define CIMA_SIM_MAX_INDEX	23
 
 static cima_regs_t cima_sim_regs;	/* under the log mutex */
 
-static int cima_sim_probe(int *index)
+static int cima_sim_probe(int *index, struct cima_bank_desc *banks,
+			  unsigned int *n)
 {
 	char *list, *p, *tok;
 	int ret = 0;
@@ -35,26 +43,26 @@ static int cima_sim_probe(int *index)
 		u16 alg = cima_alg_id_by_name(tok);
 		unsigned int i;
 
-		if (alg == TPM_ALG_ERROR || cima_nbanks == CIMA_MAX_BANKS) {
+		if (alg == TPM_ALG_ERROR || *n == CIMA_MAX_BANKS) {
 			pr_err("sim: bad bank list '%s'\n", cima_sim_banks);
 			ret = -EINVAL;
 			break;
 		}
-		for (i = 0; i < cima_nbanks; i++)
-			if (cima_bank[i].alg_id == alg)
+		for (i = 0; i < *n; i++)
+			if (banks[i].alg_id == alg)
 				break;
-		if (i < cima_nbanks)
+		if (i < *n)
 			continue;	/* listed twice */
-		cima_bank[cima_nbanks].alg_id = alg;
-		cima_bank[cima_nbanks].name = cima_alg_name_by_id(alg);
-		cima_bank[cima_nbanks].size = 0;	/* from the tfm */
-		cima_nbanks++;
+		banks[*n].alg_id = alg;
+		banks[*n].name = cima_alg_name_by_id(alg);
+		banks[*n].size = 0;	/* from the tfm */
+		(*n)++;
 	}
 	kfree(list);
-	if (!ret && !cima_nbanks)
+	if (!ret && !*n)
 		ret = -EINVAL;
 	if (ret)
-		cima_nbanks = 0;
+		*n = 0;
 	memset(cima_sim_regs, 0, sizeof(cima_sim_regs));
 	return ret;
 }

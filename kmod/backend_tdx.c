@@ -13,15 +13,24 @@
  * are private, directly mapped memory).  Only compile-tested: no TDX
  * hardware was available.  The probe refuses unless the kernel runs as a
  * TDX guest.
+ *
+ * RTMR 0 and 1 hold the firmware's and the boot loader's measurements
+ * (the CCEL log): the cima register is RTMR 2 or 3.  Every TDCALL of this
+ * backend runs under the log mutex, so they never race each other; the
+ * tdx-guest driver (TDG.MR.REPORT for a quote) takes no lock we could
+ * share, and the TDX module answers TDX_OPERAND_BUSY when the two meet:
+ * such a call is retried a bounded number of times.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tpm.h>
+#include <linux/delay.h>
 #include <asm/io.h>
 
-#include "cima.h"
+#include "backend.h"
+#include "bank.h"
 #include "compat.h"
 
 #define CIMA_TDX_DEFAULT_RTMR	3
@@ -33,6 +42,11 @@
 
 #define CIMA_TDG_MR_RTMR_EXTEND	2
 #define CIMA_TDG_MR_REPORT	4
+
+#define CIMA_TDX_FIRST_RTMR	2	/* 0, 1: firmware and boot loader */
+#define CIMA_TDX_BUSY_TRIES	100
+
+static u32 cima_rtmr;
 
 #ifdef CONFIG_X86_64
 static u64 cima_tdcall(u64 leaf, u64 rcx, u64 rdx, u64 r8)
@@ -61,7 +75,27 @@ static int cima_tdx_status(u64 st)
 		return -EIO;
 	}
 }
+
+/* A TDCALL, retried while the TDX module reports the operand busy. */
+static int cima_tdcall_retry(u64 leaf, u64 rcx, u64 rdx, u64 r8)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < CIMA_TDX_BUSY_TRIES; i++) {
+		ret = cima_tdx_status(cima_tdcall(leaf, rcx, rdx, r8));
+		if (ret != -EBUSY)
+			break;
+		usleep_range(100, 200);
+	}
+	return ret;
+}
 #else
+static int cima_tdcall_retry(u64 leaf, u64 rcx, u64 rdx, u64 r8)
+{
+	return -ENODEV;
+}
+
 static u64 cima_tdcall(u64 leaf, u64 rcx, u64 rdx, u64 r8)
 {
 	return ~0ULL;
@@ -73,18 +107,20 @@ static int cima_tdx_status(u64 st)
 }
 #endif
 
-static int cima_tdx_probe(int *index)
+static int cima_tdx_probe(int *index, struct cima_bank_desc *banks,
+			  unsigned int *n)
 {
 	if (!cima_is_tdx_guest())
 		return -ENODEV;
 	if (*index < 0)
 		*index = CIMA_TDX_DEFAULT_RTMR;
-	if (*index >= CIMA_TDX_NR_RTMR)
+	if (*index < CIMA_TDX_FIRST_RTMR || *index >= CIMA_TDX_NR_RTMR)
 		return -EINVAL;
-	cima_bank[0].alg_id = TPM_ALG_SHA384;
-	cima_bank[0].size = CIMA_TDX_RTMR_SIZE;
-	cima_bank[0].name = "sha384";
-	cima_nbanks = 1;
+	banks[0].alg_id = TPM_ALG_SHA384;
+	banks[0].size = CIMA_TDX_RTMR_SIZE;
+	banks[0].name = "sha384";
+	*n = 1;
+	cima_rtmr = *index;
 	return 0;
 }
 
@@ -97,8 +133,8 @@ static int cima_tdx_extend(const cima_regs_t digests)
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, digests[0], CIMA_TDX_RTMR_SIZE);
-	ret = cima_tdx_status(cima_tdcall(CIMA_TDG_MR_RTMR_EXTEND,
-					  virt_to_phys(buf), cima_index, 0));
+	ret = cima_tdcall_retry(CIMA_TDG_MR_RTMR_EXTEND, virt_to_phys(buf),
+				cima_rtmr, 0);
 	kfree(buf);
 	return ret;
 }
@@ -111,12 +147,12 @@ static int cima_tdx_read(cima_regs_t out)
 	report = kzalloc(CIMA_TDX_REPORT_SIZE, GFP_KERNEL);
 	data = kzalloc(CIMA_TDX_REPORTDATA, GFP_KERNEL);
 	if (report && data) {
-		ret = cima_tdx_status(cima_tdcall(CIMA_TDG_MR_REPORT,
-						  virt_to_phys(report),
-						  virt_to_phys(data), 0));
+		ret = cima_tdcall_retry(CIMA_TDG_MR_REPORT,
+					virt_to_phys(report),
+					virt_to_phys(data), 0);
 		if (!ret)
 			memcpy(out[0], report + CIMA_TDX_RTMR_OFFSET +
-			       CIMA_TDX_RTMR_SIZE * cima_index,
+			       CIMA_TDX_RTMR_SIZE * cima_rtmr,
 			       CIMA_TDX_RTMR_SIZE);
 	}
 	kfree(data);

@@ -10,7 +10,8 @@
 #include <linux/tpm.h>
 #include <crypto/hash_info.h>
 
-#include "cima.h"
+#include "backend.h"
+#include "bank.h"
 
 /*
  * PCR 15: on a Debian UEFI boot the firmware extends PCRs 0-7, shim and
@@ -23,8 +24,10 @@
 #define CIMA_TPM_DEFAULT_PCR	15
 
 static struct tpm_chip *cima_chip;
+static u32 cima_pcr;
 
-static int cima_tpm_probe(int *index)
+static int cima_tpm_probe(int *index, struct cima_bank_desc *banks,
+			  unsigned int *n)
 {
 	struct tpm_chip *chip;
 	unsigned int i;
@@ -46,13 +49,14 @@ static int cima_tpm_probe(int *index)
 	for (i = 0; i < chip->nr_allocated_banks; i++) {
 		const struct tpm_bank_info *b = &chip->allocated_banks[i];
 
-		cima_bank[i].alg_id = b->alg_id;
-		cima_bank[i].size = b->digest_size;
-		cima_bank[i].name = b->crypto_id < HASH_ALGO__LAST ?
-				    hash_algo_name[b->crypto_id] : NULL;
+		banks[i].alg_id = b->alg_id;
+		banks[i].size = b->digest_size;
+		banks[i].name = b->crypto_id < HASH_ALGO__LAST ?
+				hash_algo_name[b->crypto_id] : NULL;
 	}
-	cima_nbanks = chip->nr_allocated_banks;
+	*n = chip->nr_allocated_banks;
 	cima_chip = chip;
+	cima_pcr = *index;
 	return 0;
 }
 
@@ -69,7 +73,7 @@ static int cima_tpm_extend(const cima_regs_t digests)
 		d[i].alg_id = cima_bank[i].alg_id;
 		memcpy(d[i].digest, digests[i], cima_bank[i].size);
 	}
-	ret = tpm_pcr_extend(cima_chip, cima_index, d);
+	ret = tpm_pcr_extend(cima_chip, cima_pcr, d);
 	kfree(d);
 	return ret > 0 ? -EIO : ret;
 }
@@ -83,7 +87,7 @@ static int cima_tpm_read(cima_regs_t out)
 	for (i = 0; i < cima_nbanks; i++) {
 		memset(&d, 0, sizeof(d));
 		d.alg_id = cima_bank[i].alg_id;
-		ret = tpm_pcr_read(cima_chip, cima_index, &d);
+		ret = tpm_pcr_read(cima_chip, cima_pcr, &d);
 		if (ret)
 			return ret > 0 ? -EIO : ret;
 		memcpy(out[i], d.digest, cima_bank[i].size);

@@ -10,6 +10,8 @@
  *    serial, never a pointer, so an open racing with removal is safe.
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -18,13 +20,15 @@
 #include <linux/cgroup.h>
 #include <linux/sched.h>
 
-#include "cima.h"
+#include "container.h"
 
 static DEFINE_XARRAY(cima_cgroups);
 static DEFINE_XARRAY(cima_live);
 static atomic64_t cima_serial = ATOMIC64_INIT(0);
 
 unsigned int cima_max_cache = 4096;
+module_param_named(max_cache, cima_max_cache, uint, 0444);
+MODULE_PARM_DESC(max_cache, "Exec cache entries per container; the oldest is evicted beyond it (default 4096; 0: no cap)");
 
 /*
  * One exec cache entry: (kind, path) was logged with @digest; @fid is the

@@ -27,7 +27,15 @@
 #include <linux/tpm.h>
 #include <linux/tpm_eventlog.h>
 
-#include "cima.h"
+#include <uapi/cima.h>
+
+#include "backend.h"
+#include "container.h"
+#include "evbuf.h"
+#include "fs.h"
+#include "log.h"
+#include "measure.h"
+#include "policy.h"
 #include "compat.h"
 
 static struct dentry *cima_dir, *cima_containers_dir, *cima_self_dir;

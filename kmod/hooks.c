@@ -47,7 +47,14 @@
 #include <linux/binfmts.h>
 #include <linux/wait.h>
 
-#include "cima.h"
+#include <uapi/cima.h>
+
+#include "container.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "measure.h"
+#include "policy.h"
 
 enum cima_work_kind { CIMA_W_START, CIMA_W_STOP, CIMA_W_FILE };
 

@@ -14,7 +14,11 @@
 #include <linux/errno.h>
 #include <linux/mutex.h>
 
-#include "cima.h"
+#include <uapi/cima.h>
+
+#include "container.h"
+#include "fs.h"
+#include "lifecycle.h"
 
 static DEFINE_MUTEX(cima_lifecycle_mutex);
 

@@ -14,6 +14,8 @@
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -25,12 +27,16 @@
 #include <linux/wait.h>
 #include <crypto/hash.h>
 
-#include "cima.h"
+#include <uapi/cima.h>
 
-struct cima_bank cima_bank[CIMA_MAX_BANKS];
-unsigned int cima_nbanks;
-unsigned int cima_strongest;
-unsigned int cima_digests_size;
+#include "backend.h"
+#include "container.h"
+#include "evbuf.h"
+#include "log.h"
+
+bool cima_allow_unload;
+module_param_named(allow_unload, cima_allow_unload, bool, 0444);
+MODULE_PARM_DESC(allow_unload, "TEST ONLY: allow rmmod after a hardware register was extended");
 
 static DEFINE_MUTEX(cima_log_mutex);
 static DEFINE_XARRAY(cima_log);
@@ -39,20 +45,6 @@ static cima_regs_t cima_scratch;		/* under cima_log_mutex */
 static bool cima_pinned;			/* under cima_log_mutex */
 static atomic_long_t cima_nviolations = ATOMIC_LONG_INIT(0);
 static atomic_long_t cima_nlost = ATOMIC_LONG_INIT(0);
-
-int cima_hash_buf(unsigned int bank, const void *data, size_t len, u8 *out)
-{
-	struct crypto_shash *tfm = cima_bank[bank].tfm;
-
-	if (!tfm)
-		return -ENOPKG;
-	return crypto_shash_tfm_digest(tfm, data, len, out);
-}
-
-void cima_put_hex(struct seq_file *m, const u8 *p, size_t n)
-{
-	seq_printf(m, "%*phN", (int)n, p);
-}
 
 /* One digest per bank of data into dst (entry layout). */
 static int cima_hash_event(const char *data, size_t len, u8 *dst)
@@ -379,11 +371,7 @@ void cima_log_violation(struct cima_container *c, const char *what, int err,
 		err = -err;
 	if (c && !killed && cima_seen_violation(c, what, err, path))
 		return;
-	b.cap = CIMA_EVENT_DATA_MAX;
-	b.len = 0;
-	b.overflow = false;
-	b.p = kmalloc(b.cap, GFP_KERNEL_ACCOUNT);
-	if (!b.p) {
+	if (!cima_buf_alloc(&b, GFP_KERNEL_ACCOUNT)) {
 		atomic_long_inc(c ? &c->nlost : &cima_nlost);
 		return;
 	}
@@ -504,70 +492,21 @@ int cima_vreg_show(struct seq_file *m, struct cima_container *c)
 
 int cima_log_init(void)
 {
-	unsigned int i, off = 0;
-	int best = -1;
-
-	for (i = 0; i < cima_nbanks; i++) {
-		struct cima_bank *b = &cima_bank[i];
-		struct crypto_shash *tfm;
-
-		b->tfm = NULL;
-		if (b->name) {
-			tfm = crypto_alloc_shash(b->name, 0, 0);
-			if (!IS_ERR(tfm)) {
-				if (!b->size)
-					b->size = crypto_shash_digestsize(tfm);
-				if (crypto_shash_digestsize(tfm) == b->size &&
-				    b->size <= CIMA_MAX_DIGEST)
-					b->tfm = tfm;
-				else
-					crypto_free_shash(tfm);
-			}
-		}
-		if (!b->tfm) {
-			if (!cima_backend->hardware || !b->size ||
-			    b->size > CIMA_MAX_DIGEST) {
-				pr_err("no hash for bank %s\n",
-				       b->name ? b->name : "?");
-				goto err;
-			}
-			pr_warn("bank 0x%04x: no kernel hash, logging the strongest digest\n",
-				b->alg_id);
-		} else if (best < 0 || b->size > cima_bank[best].size) {
-			best = i;
-		}
-		b->off = off;
-		off += b->size;
-	}
-	if (best < 0) {
-		pr_err("no usable hash bank\n");
-		goto err;
-	}
-	cima_strongest = best;
-	cima_digests_size = off;
-	if (cima_backend->hardware) {
-		cima_hw_wq = alloc_workqueue("cima_hw", WQ_UNBOUND, 1);
-		if (!cima_hw_wq)
-			goto err;
-		mutex_lock(&cima_log_mutex);
-		cima_expect_valid = !cima_hw(true, cima_expect);
-		mutex_unlock(&cima_log_mutex);
-	}
+	if (!cima_backend->hardware)
+		return 0;
+	cima_hw_wq = alloc_workqueue("cima_hw", WQ_UNBOUND, 1);
+	if (!cima_hw_wq)
+		return -ENOMEM;
+	mutex_lock(&cima_log_mutex);
+	cima_expect_valid = !cima_hw(true, cima_expect);
+	mutex_unlock(&cima_log_mutex);
 	return 0;
-err:
-	for (i = 0; i < cima_nbanks; i++) {
-		if (cima_bank[i].tfm)
-			crypto_free_shash(cima_bank[i].tfm);
-		cima_bank[i].tfm = NULL;
-	}
-	return -ENOPKG;
 }
 
 void cima_log_exit(void)
 {
 	struct cima_entry *e;
 	unsigned long idx;
-	unsigned int i;
 
 	if (cima_hw_wq)
 		destroy_workqueue(cima_hw_wq);
@@ -576,83 +515,4 @@ void cima_log_exit(void)
 		kfree(e);
 	xa_destroy(&cima_log);
 	cima_count = 0;
-	for (i = 0; i < cima_nbanks; i++) {
-		if (cima_bank[i].tfm)
-			crypto_free_shash(cima_bank[i].tfm);
-		cima_bank[i].tfm = NULL;
-	}
-}
-
-/* ---- event data builder ------------------------------------------------ */
-
-void cima_buf_puts(struct cima_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->overflow || b->len + n > b->cap) {
-		b->overflow = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void cima_buf_printf(struct cima_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	/* vsnprintf needs room for its NUL: keep one byte spare. */
-	if (n < 0 || b->len + n >= b->cap) {
-		b->overflow = true;
-		return;
-	}
-	b->len += n;
-}
-
-void cima_buf_escape(struct cima_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n && !b->overflow; i++) {
-		unsigned char ch = s[i];
-
-		if (ch > 0x20 && ch < 0x7f && ch != '\\' && ch != '=') {
-			if (b->len + 1 > b->cap) {
-				b->overflow = true;
-				break;
-			}
-			b->p[b->len++] = ch;
-		} else {
-			if (b->len + 4 > b->cap) {
-				b->overflow = true;
-				break;
-			}
-			b->p[b->len++] = '\\';
-			b->p[b->len++] = 'x';
-			b->p[b->len++] = hex[ch >> 4];
-			b->p[b->len++] = hex[ch & 15];
-		}
-	}
-}
-
-void cima_buf_hex(struct cima_buf *b, const u8 *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	if (b->overflow || b->len + 2 * n > b->cap) {
-		b->overflow = true;
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		b->p[b->len++] = hex[p[i] >> 4];
-		b->p[b->len++] = hex[p[i] & 15];
-	}
 }

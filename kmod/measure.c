@@ -15,6 +15,8 @@
  * event of that container is refused.
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -28,18 +30,30 @@
 #include <linux/timekeeping.h>
 #include <crypto/hash.h>
 
-#include "cima.h"
+#include <uapi/cima.h>
+
+#include "bank.h"
+#include "container.h"
+#include "evbuf.h"
+#include "log.h"
+#include "measure.h"
+#include "policy.h"
 
 unsigned long cima_max_file_size = 1UL << 30;
+module_param_named(max_file_size, cima_max_file_size, ulong, 0444);
+MODULE_PARM_DESC(max_file_size, "Largest file hashed for an exec or mmap event, in bytes; larger ones are a violation (default 1 GiB; 0: no cap)");
+
 unsigned int cima_max_events = 16384;
+module_param_named(max_events, cima_max_events, uint, 0444);
+MODULE_PARM_DESC(max_events, "Most events logged per container; reaching it logs one limit violation (default 16384; 0: no cap)");
+
+unsigned int cima_self_event_limit = 1024;
+module_param_named(self_event_limit, cima_self_event_limit, uint, 0444);
+MODULE_PARM_DESC(self_event_limit, "Most runtime events a container may add through self/event (0: no limit)");
 
 static char *cima_event_buf(struct cima_buf *b)
 {
-	b->cap = CIMA_EVENT_DATA_MAX;
-	b->len = 0;
-	b->overflow = false;
-	b->p = kmalloc(b->cap, GFP_KERNEL_ACCOUNT);
-	return b->p;
+	return cima_buf_alloc(b, GFP_KERNEL_ACCOUNT);
 }
 
 /*

@@ -11,6 +11,9 @@
  * Lock order: cima_policy_mutex, then the log's mutex (the policy event).
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -18,7 +21,15 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 
-#include "cima.h"
+#include <uapi/cima.h>
+
+#include "evbuf.h"
+#include "log.h"
+#include "policy.h"
+
+static bool cima_fail_closed_param;
+module_param_named(fail_closed, cima_fail_closed_param, bool, 0444);
+MODULE_PARM_DESC(fail_closed, "Start with policy \"fail closed\": kill a task whose exec or mapping cannot be measured (default: fail open)");
 
 struct cima_policy {
 	struct rcu_head rcu;
@@ -297,11 +308,7 @@ static int cima_policy_log(const struct cima_policy *p)
 	unsigned int i;
 	int ret;
 
-	b.cap = CIMA_EVENT_DATA_MAX;
-	b.len = 0;
-	b.overflow = false;
-	b.p = kmalloc(b.cap, GFP_KERNEL);
-	if (!b.p)
+	if (!cima_buf_alloc(&b, GFP_KERNEL))
 		return -ENOMEM;
 	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_POLICY
 			" exec=%s mmap=%s fail=%s defaults=%s",

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Container objects, the tables that find them, and each container's exec
+ * cache.
+ */
+#ifndef CIMA_CONTAINER_H
+#define CIMA_CONTAINER_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/hashtable.h>
+#include <linux/rcupdate.h>
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+
+#include <uapi/cima.h>
+
+#include "bank.h"
+
+struct dentry;
+
+extern unsigned int cima_max_cache;	/* exec cache entries per container */
+
+#define CIMA_CFILES	5
+
+/* What identifies an executable's content without reading it. */
+struct cima_file_id {
+	u64 ino;
+	u64 dev;
+	u64 iversion;
+	s64 mtime_sec, ctime_sec;
+	s64 mtime_nsec, ctime_nsec;
+	s64 size;
+	bool trusted;		/* a change of the file must change the id */
+};
+
+/* What a measured file is to the task: exec'd, or mapped executable. */
+enum cima_file_kind { CIMA_FILE_EXEC, CIMA_FILE_MMAP };
+
+/* cima_container.flags */
+enum { CIMA_C_STOPPED, CIMA_C_LIMITED };
+
+struct cima_container {
+	struct kref ref;
+	struct rcu_head rcu;
+	u64 serial;			/* unique, never reused; > 0 */
+	u64 cgid;			/* the container cgroup's id */
+	char id[CIMA_ID_MAX + 1];
+	char *path;			/* cgroup path, raw */
+	unsigned long flags;		/* CIMA_C_* bits */
+	/* Protected by the log mutex. */
+	cima_regs_t vreg;
+	atomic_t nevents;		/* events logged for it */
+	atomic_long_t nlost;		/* events lost, not yet recorded */
+	atomic_t nself;			/* runtime events through self/ */
+	/* Under the lifecycle mutex. */
+	struct dentry *dir;
+	struct dentry *files[CIMA_CFILES];
+	/*
+	 * Exec cache: seen (kind, path, content), and violations logged;
+	 * oldest first on seen_lru.  Under exec_lock.
+	 */
+	struct mutex exec_lock;
+	DECLARE_HASHTABLE(seen, 6);
+	struct list_head seen_lru;
+	unsigned int nseen;
+};
+
+int cima_containers_init(void);
+void cima_containers_exit(void);
+struct cima_container *cima_container_alloc(const char *id, u64 cgid,
+					    const char *path, gfp_t gfp);
+void cima_container_put(struct cima_container *c);
+static inline void cima_container_get(struct cima_container *c)
+{
+	kref_get(&c->ref);
+}
+/* Map cgroup id -> container (the container's cgroup and those below). */
+int cima_cg_insert(u64 cgid, struct cima_container *c, gfp_t gfp);
+struct cima_container *cima_cg_erase(u64 cgid);
+struct cima_container *cima_cg_lookup(u64 cgid);	/* takes a reference */
+struct cima_container *cima_container_by_serial(u64 serial);
+struct cima_container *cima_container_of_current(void);
+int cima_container_publish(struct cima_container *c);
+void cima_container_unpublish(struct cima_container *c);
+struct cima_container *cima_container_next_live(u64 *serial);
+bool cima_seen_file(struct cima_container *c, enum cima_file_kind kind,
+		    const char *path, const struct cima_file_id *fid);
+bool cima_seen_digest(struct cima_container *c, enum cima_file_kind kind,
+		      const char *path, const u8 *digest, unsigned int dlen,
+		      const struct cima_file_id *fid);
+int cima_seen_add(struct cima_container *c, enum cima_file_kind kind,
+		  const char *path, const u8 *digest, unsigned int dlen,
+		  const struct cima_file_id *fid);
+bool cima_seen_violation(struct cima_container *c, const char *what, int err,
+			 const char *path);
+
+#endif /* CIMA_CONTAINER_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Event data builder: a fixed-capacity text buffer that records overflow
+ * instead of truncating, with the escaping the ABI's grammar asks for.
+ */
+#ifndef CIMA_EVBUF_H
+#define CIMA_EVBUF_H
+
+#include <linux/types.h>
+#include <linux/compiler_attributes.h>
+#include <linux/gfp.h>
+
+struct seq_file;
+
+struct cima_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	bool overflow;
+};
+
+/* CIMA_EVENT_DATA_MAX bytes from kmalloc(@gfp); NULL when out of memory. */
+char *cima_buf_alloc(struct cima_buf *b, gfp_t gfp);
+void cima_buf_puts(struct cima_buf *b, const char *s);
+void cima_buf_printf(struct cima_buf *b, const char *fmt, ...) __printf(2, 3);
+void cima_buf_escape(struct cima_buf *b, const char *s, size_t n);
+void cima_buf_hex(struct cima_buf *b, const u8 *p, size_t n);
+void cima_put_hex(struct seq_file *m, const u8 *p, size_t n);
+
+#endif /* CIMA_EVBUF_H */
