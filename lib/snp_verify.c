@@ -260,7 +260,7 @@ static int verify(struct cima__vctx *c, const uint8_t *buf, size_t len,
 	/* format */
 	ret = cima_snp_report_parse(buf, len, &r);
 	if (ret)
-		return cima__vfail(c, CIMA_VSTEP_FORMAT, ret, "%s", cima_strerror_last());
+		return cima__vfail(c, CIMA_VSTEP_FORMAT, ret, "%s", cima__v_last(c));
 	signing_key = (r.signer_info >> 2) & 7;
 	sc->untrusted = sk_X509_new_null();
 	sc->anchors = sk_X509_new_null();

@@ -119,7 +119,7 @@ static int verify(struct cima__vctx *c, const void *buf, size_t len)
 	/* format */
 	ret = cima_tdx_quote_parse(buf, len, &q);
 	if (ret)
-		return cima__vfail(c, CIMA_VSTEP_FORMAT, ret, "%s", cima_strerror_last());
+		return cima__vfail(c, CIMA_VSTEP_FORMAT, ret, "%s", cima__v_last(c));
 	if (q.att_key_type != 2)
 		return cima__vfail(c, CIMA_VSTEP_FORMAT, -EOPNOTSUPP,
 				   "attestation key type %u is not ECDSA P-256 (2)",

@@ -25,6 +25,9 @@ int cima__vctx_done(struct cima__vctx *c, int ret);
 int cima__vfail(struct cima__vctx *c, int step, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The parser's last message without its leading "<what>: ". */
+const char *cima__v_last(const struct cima__vctx *c);
+
 static inline uint16_t cima__v_le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);

@@ -86,6 +86,16 @@ int cima__vfail(struct cima__vctx *c, int step, int err, const char *fmt, ...)
 	return cima__err(err, "%s: %s: %s", c->what, cima_vendor_step_name(step), msg);
 }
 
+const char *cima__v_last(const struct cima__vctx *c)
+{
+	const char *m = cima_strerror_last();
+	size_t n = strlen(c->what);
+
+	if (!strncmp(m, c->what, n) && m[n] == ':' && m[n + 1] == ' ')
+		m += n + 2;
+	return m;
+}
+
 EVP_PKEY *cima__v_ec_key(const char *group, const uint8_t *xy, size_t xylen)
 {
 	uint8_t pub[1 + 2 * 66];
