@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Algorithm table, error text and logging shared by the whole library. */
+/* Algorithm table, errors (cima__err, cima__err_ptr), logging and the one
+ * options-struct check (cima__opts_load) shared by the whole library. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
