@@ -4,6 +4,7 @@
 #   make KVER=6.12       the module for Debian's 6.12 cloud kernel
 #   make deps            install build and test dependencies with apt
 #   make check           host tests + VM selftests on both kernels
+#   make check-debug     module selftests + stress on a KASAN/lockdep 6.12
 #   make demo            boot the test VM and show CIMA at work
 #   make install         library, headers, tools, man pages, completion
 #                        (DESTDIR, PREFIX, LIBDIR, ... honoured; no module)
@@ -85,6 +86,12 @@ deps:
 check: deps
 	@mk/check.sh
 
+# Debug kernel (KASAN, lockdep, kmemleak, failslab) built once from
+# linux-source-6.12, then the module's selftests, a stress run, failslab and
+# a kmemleak scan on it: long (the first build takes an hour or more).
+check-debug: deps
+	@mk/check-debug.sh
+
 demo: deps
 	@mk/demo.sh
 
@@ -142,5 +149,5 @@ deb:
 clean:
 	rm -rf $(O)
 
-.PHONY: all module modules fakes fakes-all lib tools deps check demo fuzz bench install \
+.PHONY: all module modules fakes fakes-all lib tools deps check check-debug demo fuzz bench install \
 	install-module install-dkms install-python deb clean

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Inside one test VM boot (started with --no-module by bench/kmod/run.sh):
-# measure without cima.ko, with backend=sim, with backend=tpm, and print a
-# markdown table of the figures and the ratios to the no-module run.
+# measure without cima.ko, with backend=sim, with backend=tpm, then without
+# cima.ko but with IMA measuring exec and executable mmap (its policy can be
+# written only once per boot, so it runs last), and print a markdown table
+# of the figures and the ratios to the no-module run and to IMA.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${O:-$top/build}/bench/kmod/bench_kmod
@@ -27,17 +29,26 @@ insmod "$CIMA_KO" backend=tpm allow_unload=1 || exit 1
 "$bin" $args > "$out/tpm" || exit 1
 echo "# tpm: $(cat $fs/runtime_measurements_count) events, $(cat $fs/violations) violations"
 rmmod cima || exit 1
+ima=/sys/kernel/security/ima
+if [ -w $ima/policy ] && [ "$(wc -l < $ima/ascii_runtime_measurements)" -le 1 ]; then
+	printf 'measure func=BPRM_CHECK\nmeasure func=MMAP_CHECK mask=MAY_EXEC\n' > $ima/policy || exit 1
+	"$bin" $args > "$out/ima" || exit 1
+	echo "# ima: $(wc -l < $ima/ascii_runtime_measurements) records"
+else
+	echo "# ima: policy not writable or already set (boot without ima_policy=); no IMA column"
+	: > "$out/ima"
+fi
 
 get() { awk -v k="$2" '$1 == k { print $2 }' "$out/$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo "kernel $(uname -r), $(nproc) vCPUs, QEMU TCG; bench_kmod $args"
 echo
-echo "| operation | no module | sim | tpm | sim/none | tpm/none |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| operation | no module | sim | tpm | IMA (exec+mmap, tpm) | sim/none | tpm/none | IMA/none | tpm/IMA |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for k in mkdir_rmdir_us exec_us exec_new_us; do
-	n=$(get none $k) s=$(get sim $k) t=$(get tpm $k)
-	echo "| $k | $n | $s | $t | $(ratio "$s" "$n") | $(ratio "$t" "$n") |"
+	n=$(get none $k) s=$(get sim $k) t=$(get tpm $k) i=$(get ima $k)
+	echo "| $k | $n | $s | $t | ${i:--} | $(ratio "$s" "$n") | $(ratio "$t" "$n") | $(ratio "${i:-0}" "$n") | $(ratio "$t" "${i:-0}") |"
 done
 echo
 echo "| memory | sim | tpm |"

@@ -124,20 +124,23 @@ rmdir "$cg"
 
 # 4-5: the same id again while uid 65534 holds an O_PATH fd on the old dir.
 new_container
-ready=$work/holder.ready
+mkdir -m 0777 "$work/shared"
+ready=$work/shared/holder.ready
 setpriv --reuid 65534 --regid 65534 --clear-groups python3 -c '
 import os, sys, time
 fd = os.open(sys.argv[1], os.O_PATH)
 open(sys.argv[2], "w").close()
 time.sleep(120)' "$fs/containers/$id/event" "$ready" &
 holder=$!
-for _ in $(seq 50); do [ -e "$ready" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+[ -e "$ready" ] || tap_diag "the O_PATH holder did not start"
 rmdir "$cg"
 n0=$(count)
 mkdir "$cg"
 cp /bin/true "$work/again"
 in_cg "$cg" "$work/again"
-if [ -d "$fs/containers/$id" ] && ! since "$n0" | grep -q " violation id=$id what=start"; then
+if [ -e "$ready" ] && kill -0 "$holder" 2> /dev/null && [ -d "$fs/containers/$id" ] &&
+   ! since "$n0" | grep -q " violation id=$id what=start"; then
 	tap_ok "a restarted id gets its directory while an O_PATH fd holds the old one"
 else
 	tap_fail "a restarted id gets its directory while an O_PATH fd holds the old one" \

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check-debug: cima.ko's selftests, a stress run and failslab on a
+# debug build of Debian's own 6.12 kernel source (linux-source-6.12), with
+# KASAN, KFENCE, lockdep (PROVE_LOCKING, PROVE_RCU), DEBUG_ATOMIC_SLEEP,
+# kmemleak, DEBUG_OBJECTS and fault injection (FAILSLAB).  The kernel is
+# built once and cached outside the tree; a kernel report of any kind
+# fails the run (tools/vm/run), and a kmemleak scan after the tests must
+# find nothing.
+#
+#   mk/check-debug.sh [build|run|all]      (default: all)
+#
+# Environment:
+#   CIMA_DEBUG_CACHE  where the kernel is built (default /var/cache/cima-debug)
+#   CIMA_DEBUG_JOBS   make -j for the kernel build (default: nproc)
+#   STRESS_SECS       length of the stress test (default 180)
+#
+# The kernel: Debian's cloud config for 6.12, trimmed to what the test VM
+# uses (make localyesconfig: the few modules it loads become built-in,
+# every other module is off), plus the debug options above.  Its release is
+# <version>-cimadebug; it is installed as /boot/vmlinuz-<release> and
+# /lib/modules/<release>, which tools/vm/run boots as "--kernel 6.12-debug".
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export O=${O:-$top/build}
+cache=${CIMA_DEBUG_CACHE:-/var/cache/cima-debug}
+jobs=${CIMA_DEBUG_JOBS:-$(nproc)}
+src=/usr/src/linux-source-6.12.tar.xz
+tree=$cache/linux-source-6.12
+what=${1:-all}
+
+log() { echo "# check-debug: $* ($(date +%H:%M:%S))"; }
+
+build_kernel() {
+	[ -f "$src" ] || { echo "check-debug: $src missing (make deps)" >&2; exit 1; }
+	mkdir -p "$cache"
+	if [ ! -f "$tree/Makefile" ]; then
+		log "unpacking $src"
+		tar -xf "$src" -C "$cache"
+	fi
+	cd "$tree"
+	if [ ! -f .config.cima ] || [ .config.cima -ot "$top/mk/check-debug.sh" ]; then
+		log "configuring"
+		cp "$(ls /boot/config-6.12.*-cloud-amd64 | sort -V | tail -n 1)" .config
+		make -s olddefconfig
+		# What the test VM loads as modules (the rest is built in).
+		printf 'Module Size Used\nconfigfs 1 0\nsha512_generic 1 0\nfuse 1 0\noverlay 1 0\n' > lsmod.cima
+		make -s LSMOD="$PWD/lsmod.cima" localyesconfig > /dev/null 2>&1 ||
+			make -s LSMOD="$PWD/lsmod.cima" localyesconfig
+		scripts/config \
+			-e MODULES -e KPROBES -e KALLSYMS_ALL \
+			-e KASAN -e KASAN_GENERIC -e KASAN_OUTLINE -e KASAN_VMALLOC \
+			-e KFENCE \
+			-e PROVE_LOCKING -e PROVE_RCU -e DEBUG_ATOMIC_SLEEP \
+			-e DEBUG_KMEMLEAK -e DEBUG_KMEMLEAK_AUTO_SCAN \
+			-d DEBUG_KMEMLEAK_DEFAULT_OFF \
+			--set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 16000 \
+			-e DEBUG_OBJECTS -e DEBUG_OBJECTS_FREE -e DEBUG_OBJECTS_TIMERS \
+			-e DEBUG_OBJECTS_WORK -e DEBUG_OBJECTS_RCU_HEAD \
+			-e FAULT_INJECTION -e FAILSLAB -e FAULT_INJECTION_DEBUG_FS \
+			-e DEBUG_FS \
+			-d MODULE_SIG -d MODULE_SIG_ALL -d MODULE_SIG_FORCE \
+			-d DEBUG_INFO_BTF -d DEBUG_INFO_DWARF5 \
+			-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -e DEBUG_INFO_NONE \
+			--set-str SYSTEM_TRUSTED_KEYS "" \
+			--set-str SYSTEM_REVOCATION_KEYS "" \
+			--set-str LOCALVERSION "-cimadebug" -d LOCALVERSION_AUTO
+		make -s olddefconfig
+		cp .config .config.cima
+	fi
+	log "building ($jobs jobs)"
+	make -s -j"$jobs" bzImage modules
+	rel=$(make -s kernelrelease)
+	log "installing $rel"
+	make -s INSTALL_MOD_STRIP=1 modules_install > /dev/null
+	install -m 0644 arch/x86/boot/bzImage "/boot/vmlinuz-$rel"
+	ln -sfn "$tree" "/lib/modules/$rel/build"
+	cd "$top"
+	log "building cima.ko and the selftests for $rel"
+	mkdir -p "$O/kmod/$rel"
+	(cd "$O/kmod/$rel" && for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild "$top"/kmod/Makefile; do
+		ln -sf "$f" .; done)
+	make -C "$O/kmod/$rel" KDIR="$tree" CIMA_TOP="$top" module
+}
+
+# One boot of the debug kernel running CMD; 126 (a kernel report) fails.
+vm() {
+	tools/vm/run --kernel 6.12-debug --timeout 3600 --memory 3072 \
+		--append "kmemleak=on slub_debug=FZPU slab_nomerge" "$@"
+}
+
+run_tests() {
+	local res=$O/check-debug rc
+	mkdir -p "$res"
+	make --no-print-directory all
+	make --no-print-directory -C selftests
+	log "module selftests, stress (${STRESS_SECS:-180} s), failslab, kmemleak scan"
+	set +e
+	vm --module-args backend=sim -- sh -c '
+		selftests/run.sh kmod
+		STRESS_SECS='"${STRESS_SECS:-180}"' selftests/kmod/stress.sh
+		selftests/kmod/failslab.sh
+		selftests/kmod/kmemleak.sh' > "$res/debug.tap" 2>&1
+	rc=$?
+	set -e
+	cat "$res/debug.tap"
+	case $rc in
+	0|1) ;;
+	124) echo "not ok - debug kernel: the VM timed out" >> "$res/debug.tap" ;;
+	126) echo "not ok - debug kernel: the guest kernel log has a report (above)" >> "$res/debug.tap" ;;
+	*) echo "not ok - debug kernel: the VM run failed with status $rc" >> "$res/debug.tap" ;;
+	esac
+	mk/tap-summary "$res/debug.tap"
+}
+
+case $what in
+build) build_kernel ;;
+run) run_tests ;;
+all) build_kernel; run_tests ;;
+*) echo "usage: mk/check-debug.sh [build|run|all]" >&2; exit 2 ;;
+esac
