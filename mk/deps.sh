@@ -27,6 +27,7 @@ swtpm swtpm-tools tpm2-tools
 busybox-static runc crun
 groff-base man-db dkms
 shellcheck sparse linux-source-6.12
+golang-go cargo rustc valgrind
 linux-image-cloud-amd64 linux-headers-cloud-amd64
 linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 "
