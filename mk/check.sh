@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: build everything, lint (mk/lint.sh), run the host tests,
 # the test-VM runner's own tests and the VM selftests on both Debian
-# kernels, print all TAP and end with one line "N passed, N failed, N skipped" (mk/tap-summary).
+# kernels, print all TAP and end with one line
+# "N passed, N failed, N skipped" (mk/tap-summary).
 # Exit status 1 when anything failed.
 #
 # Environment:
