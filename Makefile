@@ -121,6 +121,7 @@ endif
 install-module: module
 	install -d $(DESTDIR)/lib/modules/$(KREL)/extra
 	install -m 0644 $(O)/kmod/$(KREL)/cima.ko $(DESTDIR)/lib/modules/$(KREL)/extra/
+	$(if $(DESTDIR),,depmod -a $(KREL))
 
 install-dkms:
 	$(MAKE) -C kmod dkms VERSION=$(VERSION) CIMA_TOP=$(CURDIR)

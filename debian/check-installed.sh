@@ -8,6 +8,7 @@
 # through the packaged libcima, pkg-config links a program against
 # libcima-dev, the man pages render, the DKMS tree is complete.  TAP.
 #   debian/check-installed.sh DIR-WITH-DEBS
+# shellcheck disable=SC2317  # check runs the functions given to it
 set -u
 debs=${1:?usage: $0 DIR-WITH-DEBS}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,28 +26,47 @@ check() {
 	if "$@" > "$tmp/out" 2>&1; then echo "ok $n - $what"
 	else echo "not ok $n - $what"; failed=1; sed 's/^/# /' "$tmp/out" | head -n 20; fi
 }
-echo "1..9"
+echo "1..10"
 
 unpack() {
 	local d
+	local p d
 	for p in cima-dkms libcima0 libcima-dev cima-tools python3-cima; do
-		d=$(ls "$debs/${p}_"*.deb 2>/dev/null | head -n 1)
-		[ -n "$d" ] || { echo "no $p package in $debs"; return 1; }
-		dpkg-deb -x "$d" "$root" || return 1
+		for d in "$debs/${p}_"*.deb; do
+			[ -f "$d" ] || { echo "no $p package in $debs"; return 1; }
+			dpkg-deb -x "$d" "$root" || return 1
+		done
 	done
 }
 check "all five packages unpack into one root" unpack
 
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 libdir=$root/usr/lib/$ma
-version=$(dpkg-deb -f "$(ls "$debs"/libcima0_*.deb | head -n 1)" Version)
+for d in "$debs"/libcima0_*.deb; do version=$(dpkg-deb -f "$d" Version); done
 run() { LD_LIBRARY_PATH=$libdir "$@"; }
 
-check "cima --version names the packaged libcima $version" \
-	eval 'run "$root/usr/bin/cima" --version | tee /dev/stderr | grep -qF "libcima ${version%%-*}"'
-check "cima-oci-hook --version, and refuses bad input (exit 1)" \
-	eval '"$root/usr/libexec/cima/cima-oci-hook" --version &&
-	      { echo "not json" | "$root/usr/libexec/cima/cima-oci-hook" --securityfs "$tmp/none"; [ $? = 1 ]; }'
+upstream=${version%%-*}
+tool_version() { run "$root/usr/bin/cima" --version | grep -F "libcima $upstream"; }
+check "cima --version names the packaged libcima $version" tool_version
+hook_runs() {
+	local hook=$root/usr/libexec/cima/cima-oci-hook rc
+	"$hook" --version || return 1
+	echo "not json" | "$hook" --securityfs "$tmp/none"
+	rc=$?
+	[ "$rc" = 1 ] || { echo "exit $rc for a bad state"; return 1; }
+}
+check "cima-oci-hook --version, and refuses bad input (exit 1)" hook_runs
+# dpkg-buildflags' LDFLAGS (hardening=+all: -z relro -z now) reached the
+# links, and nothing carries an RPATH/RUNPATH.
+linked() {
+	local f
+	for f in "$root/usr/bin/cima" "$root/usr/libexec/cima/cima-oci-hook" "$libdir"/libcima.so.0; do
+		readelf -d "$f" > "$tmp/dyn" || return 1
+		grep -q BIND_NOW "$tmp/dyn" || { echo "$f: no BIND_NOW"; return 1; }
+		! grep -E '\((RPATH|RUNPATH)\)' "$tmp/dyn" || { echo "$f: has a run path"; return 1; }
+	done
+}
+check "packaged cima, cima-oci-hook, libcima.so.0: BIND_NOW, no RPATH/RUNPATH" linked
 check "cima verify: captured firmware log against its PCRs (6.12 VM)" \
 	run "$root/usr/bin/cima" verify -s firmware -f "$data/firmware.bin" -e "$data/pcrs.txt"
 # The module's register file, as "<index> <alg> <hex>" lines.
@@ -80,10 +100,16 @@ cat > "$tmp/t.c" <<'C'
 #include <cima/uapi/cima.h>
 int main(void) { puts(cima_version()); return 0; }
 C
-check "pkg-config --cflags --libs cima (libcima-dev) links and runs a program" \
-	eval 'flags=$(PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$libdir/pkgconfig:/usr/lib/$ma/pkgconfig:/usr/share/pkgconfig \
-		pkg-config --cflags --libs cima) && echo "$flags" &&
-	      cc -Wall -Werror -o "$tmp/t" "$tmp/t.c" $flags && run "$tmp/t"'
+pc_links() {
+	local flags
+	flags=$(PKG_CONFIG_SYSROOT_DIR=$root \
+		PKG_CONFIG_LIBDIR=$libdir/pkgconfig:/usr/lib/$ma/pkgconfig:/usr/share/pkgconfig \
+		pkg-config --cflags --libs cima) || return 1
+	echo "$flags"
+	# shellcheck disable=SC2086  # pkg-config's words
+	cc -Wall -Werror -o "$tmp/t" "$tmp/t.c" $flags && run "$tmp/t"
+}
+check "pkg-config --cflags --libs cima (libcima-dev) links and runs a program" pc_links
 manok() {
 	local p
 	for p in "$root"/usr/share/man/man1/cima.1.gz "$root"/usr/share/man/man1/cima-oci-hook.1.gz \
@@ -94,7 +120,10 @@ manok() {
 	bash -n "$root/usr/share/bash-completion/completions/cima"
 }
 check "man pages render without warnings, completion parses" manok
-check "cima-dkms: /usr/src/cima-${version%%-*} with dkms.conf, Kbuild, uapi header" \
-	eval 'd=$root/usr/src/cima-${version%%-*} && [ -f "$d/dkms.conf" ] && [ -f "$d/Kbuild" ] &&
-	      [ -f "$d/include/uapi/cima.h" ] && grep -qx "PACKAGE_VERSION=\"${version%%-*}\"" "$d/dkms.conf"'
+dkms_tree() {
+	local d=$root/usr/src/cima-$upstream
+	[ -f "$d/dkms.conf" ] && [ -f "$d/Kbuild" ] && [ -f "$d/include/uapi/cima.h" ] &&
+	grep -x "PACKAGE_VERSION=\"$upstream\"" "$d/dkms.conf"
+}
+check "cima-dkms: /usr/src/cima-$upstream with dkms.conf, Kbuild, uapi header" dkms_tree
 exit $failed

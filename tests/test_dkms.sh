@@ -26,7 +26,7 @@ kernels=$(for k in /lib/modules/*cloud-amd64; do [ -d "$k/build" ] && basename "
 nk=$(echo "$kernels" | grep -c .)
 echo "1..$((3 + 2 * nk + 1))"
 if ! command -v dkms > /dev/null; then
-	for i in $(seq $((3 + 2 * nk + 1))); do skip "dkms" "dkms is not installed (mk/deps.sh installs it)"; done
+	for _ in $(seq $((3 + 2 * nk + 1))); do skip "dkms" "dkms is not installed (mk/deps.sh installs it)"; done
 	exit 0
 fi
 version=$(sed -n 's/^VERSION[[:space:]]*:= *//p' "$top/Makefile")
@@ -36,40 +36,58 @@ mkdir -p "$tmp/dkms" "$tmp/inst"
 
 staged() {
 	local d=$src/cima-$version o objs
-	make -C "$top" --no-print-directory O="$O" install-dkms DESTDIR="$tmp/stage" || return 1
-	[ -f "$d/dkms.conf" ] && [ -f "$d/Kbuild" ] || { echo "no dkms.conf or Kbuild"; return 1; }
+	O=$O make -C "$top" --no-print-directory install-dkms DESTDIR="$tmp/stage" || return 1
+	if [ ! -f "$d/dkms.conf" ] || [ ! -f "$d/Kbuild" ]; then echo "no dkms.conf or Kbuild"; return 1; fi
 	cmp "$top/include/uapi/cima.h" "$d/include/uapi/cima.h" || return 1
-	grep -qx "PACKAGE_VERSION=\"$version\"" "$d/dkms.conf" && ! grep -n @ "$d/dkms.conf" ||
-		{ echo "dkms.conf version"; return 1; }
+	grep -qx "PACKAGE_VERSION=\"$version\"" "$d/dkms.conf" || { echo "dkms.conf version"; return 1; }
+	! grep -n @ "$d/dkms.conf" || return 1
 	# Every object Kbuild links has its source in the tree.
 	objs=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$top/kmod/Kbuild" |
-		sed -n 's/^cima-y[[:space:]]*:=//p' | tr -s ' \t' '\n\n' | grep '\.o$')
+		sed -n 's/^cima-y[[:space:]]*:=//p' | tr -s '[:blank:]' '\n' | grep '\.o$')
 	[ -n "$objs" ] || { echo "no objects in Kbuild"; return 1; }
 	for o in $objs; do [ -f "$d/${o%.o}.c" ] || { echo "no ${o%.o}.c"; return 1; }; done
 }
 check "make install-dkms DESTDIR=...: /usr/src/cima-$version with dkms.conf, every source, uapi header" staged
 check "dkms add" dkms add -m cima -v "$version" "${dk[@]}"
 
+# installed KERNEL: dkms install into the scratch tree, then look at the .ko
+# (cima.ko, or cima.ko.xz where the kernel compresses modules).
+installed() {
+	local k=$1 ko=
+	dkms install -m cima -v "$version" -k "$k" "${dk[@]}" --installtree "$tmp/inst" --no-depmod ||
+		return 1
+	for ko in "$tmp/inst/$k/updates/dkms/"cima.ko*; do :; done
+	[ -f "$ko" ] || { echo "no cima.ko under $tmp/inst/$k"; return 1; }
+	echo "installed: ${ko#"$tmp"/inst/}"
+	[ "$(modinfo -F name "$ko")" = cima ] || return 1
+	modinfo -F vermagic "$ko" | grep -q "^$k " || return 1
+	echo "signer: $(modinfo -F signer "$ko")"
+}
 for k in $kernels; do
 	check "dkms build for $k" dkms build -m cima -v "$version" -k "$k" "${dk[@]}"
 	mkdir -p "$tmp/inst/$k"
-	check "dkms install for $k into a scratch tree: cima.ko with vermagic $k" \
-		eval 'dkms install -m cima -v "$version" -k "$k" "${dk[@]}" --installtree "$tmp/inst" --no-depmod &&
-		      ko=$(ls "$tmp/inst/$k/updates/dkms/"cima.ko* 2>/dev/null) && [ -f "$ko" ] &&
-		      echo "installed: ${ko#$tmp/inst/}" && [ "$(modinfo -F name "$ko")" = cima ] &&
-		      modinfo -F vermagic "$ko" | grep -q "^$k " &&
-		      echo "signer: $(modinfo -F signer "$ko")"'
+	check "dkms install for $k into a scratch tree: cima.ko with vermagic $k" installed "$k"
 	grep -E '^(installed|signer):' "$tmp/out" | sed 's/^/# /'
 done
-check "dkms status: installed for every kernel ($nk)" \
-	eval 'dkms status -m cima "${dk[@]}" --installtree "$tmp/inst" | tee /dev/stderr | grep -c ": installed" | grep -qx "$nk"'
+status_all() {
+	dkms status -m cima "${dk[@]}" --installtree "$tmp/inst" > "$tmp/status" || return 1
+	cat "$tmp/status"
+	[ "$(grep -c ': installed' "$tmp/status")" = "$nk" ]
+}
+check "dkms status: installed for every kernel ($nk)" status_all
 
 # Without the uapi header the module cannot build: dkms must fail, and it
 # must be our header it misses.
 k=$(echo "$kernels" | tail -n 1)
-check "a dkms tree without include/uapi/cima.h fails to build for $k" \
-	eval 'mkdir -p "$tmp/bad" "$tmp/dkms-bad" && cp -r "$src/cima-$version" "$tmp/bad/" &&
-	      rm "$tmp/bad/cima-$version/include/uapi/cima.h" &&
-	      dkms add -m cima -v "$version" --dkmstree "$tmp/dkms-bad" --sourcetree "$tmp/bad" &&
-	      ! dkms build -m cima -v "$version" -k "$k" --dkmstree "$tmp/dkms-bad" --sourcetree "$tmp/bad" > "$tmp/bad.log" 2>&1 &&
-	      grep -rqs "uapi/cima.h" "$tmp/bad.log" "$tmp"/dkms-bad/cima/"$version"/build/make.log'
+no_header() {
+	local bad=(--dkmstree "$tmp/dkms-bad" --sourcetree "$tmp/bad")
+	mkdir -p "$tmp/bad" "$tmp/dkms-bad" && cp -r "$src/cima-$version" "$tmp/bad/" &&
+	rm "$tmp/bad/cima-$version/include/uapi/cima.h" &&
+	dkms add -m cima -v "$version" "${bad[@]}" || return 1
+	if dkms build -m cima -v "$version" -k "$k" "${bad[@]}" > "$tmp/bad.log" 2>&1; then
+		echo "built without the header"
+		return 1
+	fi
+	grep -rs "uapi/cima.h" "$tmp/bad.log" "$tmp/dkms-bad/cima/$version/build/make.log"
+}
+check "a dkms tree without include/uapi/cima.h fails to build for $k" no_header
