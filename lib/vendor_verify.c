@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -30,6 +31,7 @@ static const char *const step_names[] = {
 	[CIMA_VSTEP_CHAIN] = "chain",
 	[CIMA_VSTEP_QE_REPORT] = "qe-report",
 	[CIMA_VSTEP_BINDING] = "binding",
+	[CIMA_VSTEP_REVOCATION] = "revocation",
 };
 
 const char *cima_vendor_step_name(int step)
@@ -297,6 +299,67 @@ bool cima__v_self_signed(X509 *x)
 	return X509_check_issued(x, x) == X509_V_OK;
 }
 
+/* The CRLs of crl_path into @store; 0 or a failure at the input step. */
+static int add_crls(struct cima__vctx *c, X509_STORE *store)
+{
+	const char *path = c->o.crl_path;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int ret, n = 0;
+
+	ret = cima__read_file(path, &buf, &len);
+	if (ret < 0)
+		return cima__vfail(c, CIMA_VSTEP_INPUT, ret, "%s: %s", path, strerror(-ret));
+	if (len && buf[0] == 0x30) {
+		const unsigned char *q = buf;
+		X509_CRL *crl = d2i_X509_CRL(NULL, &q, (long)len);
+
+		if (crl && q == buf + len && X509_STORE_add_crl(store, crl))
+			n = 1;
+		X509_CRL_free(crl);
+	} else {
+		BIO *bio = BIO_new_mem_buf(buf, (int)len);
+		X509_CRL *crl;
+
+		while (bio && (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL))) {
+			if (X509_STORE_add_crl(store, crl))
+				n++;
+			X509_CRL_free(crl);
+		}
+		BIO_free(bio);
+		/* Only the end of the text may stop the loop. */
+		if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE)
+			n = 0;
+	}
+	free(buf);
+	ERR_clear_error();
+	if (!n)
+		return cima__vfail(c, CIMA_VSTEP_INPUT, -EBADMSG,
+				   "%s: not one DER CRL or a series of PEM CRLs", path);
+	return 0;
+}
+
+static bool revocation_error(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_REVOKED:
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+	case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
+		return true;
+	}
+	return false;
+}
+
 static void subject_line(X509 *x, char *buf, size_t size)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -329,6 +392,13 @@ int cima__v_chain(struct cima__vctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
 	for (int i = 0; i < sk_X509_num(anchors); i++)
 		if (!X509_STORE_add_cert(store, sk_X509_value(anchors, i)))
 			goto out;
+	if (c->o.crl_path) {
+		ret = add_crls(c, store);
+		if (ret)
+			goto out;
+		ret = -ENOMEM;
+		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	}
 	if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted))
 		goto out;
 	if (c->o.at_time)
@@ -342,10 +412,10 @@ int cima__v_chain(struct cima__vctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
 		subj[0] = 0;
 		if (bad)
 			subject_line(bad, subj, sizeof(subj));
-		ret = cima__vfail(c, CIMA_VSTEP_CHAIN,
+		ret = cima__vfail(c, revocation_error(err) ? CIMA_VSTEP_REVOCATION : CIMA_VSTEP_CHAIN,
 				  err == X509_V_ERR_CERT_HAS_EXPIRED ||
-				  err == X509_V_ERR_CERT_NOT_YET_VALID ?
-				  -EKEYEXPIRED : -EKEYREJECTED,
+				  err == X509_V_ERR_CERT_NOT_YET_VALID ? -EKEYEXPIRED :
+				  err == X509_V_ERR_CERT_REVOKED ? -EKEYREVOKED : -EKEYREJECTED,
 				  "certificate at depth %d (%s): %s", depth,
 				  subj[0] ? subj : "?", X509_verify_cert_error_string(err));
 		goto out;

@@ -43,9 +43,9 @@ run() {
 	fi
 }
 
-echo "1..29"
+echo "1..35"
 if [ ! -r "$quote" ] || [ ! -r "$report" ] || ! command -v python3 > /dev/null; then
-	for i in $(seq 29); do echo "ok $i # SKIP shared test data or python3 missing"; done
+	for i in $(seq 35); do echo "ok $i # SKIP shared test data or python3 missing"; done
 	exit 0
 fi
 
@@ -217,6 +217,46 @@ openssl x509 -req -in "$tmp/vk.csr" -CA "$tmp/t-ask.pem" -CAkey "$tmp/ask.key" -
 	-days 30 $pss -extfile "$tmp/vcek2.ext" -out "$tmp/t-vcek2.pem" 2>/dev/null
 run 1 binding "cima: a VCEK whose hwID is another chip's fails at the binding step" \
 	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek2.pem" --ark "$tmp/t-chain.pem" --time "$now"
+
+# ---- CRLs (--crl) on the throw-away chain ----
+mkca() { # mkca NAME: a minimal `openssl ca` configuration and database
+	mkdir -p "$tmp/ca-$1"
+	: > "$tmp/ca-$1/index.txt"
+	echo 01 > "$tmp/ca-$1/crlnumber"
+	printf '[ca]\ndefault_ca=d\n[d]\ndatabase=%s\ncrlnumber=%s\ndefault_md=sha384\ndefault_crl_days=30\n' \
+		"$tmp/ca-$1/index.txt" "$tmp/ca-$1/crlnumber" > "$tmp/ca-$1/cnf"
+}
+gencrl() { # gencrl NAME KEY CERT OUT
+	openssl ca -gencrl -config "$tmp/ca-$1/cnf" -keyfile "$2" -cert "$3" -out "$4" 2>/dev/null
+}
+mkca ark
+mkca ask
+gencrl ark "$tmp/ark.key" "$tmp/t-ark.pem" "$tmp/ark.crl"
+gencrl ask "$tmp/ask.key" "$tmp/t-ask.pem" "$tmp/ask.crl"
+cat "$tmp/ark.crl" "$tmp/ask.crl" > "$tmp/crls.pem"
+check "openssl verify -crl_check_all: the test chain with the ARK's and ASK's CRLs" \
+	openssl verify -crl_check_all -CRLfile "$tmp/crls.pem" -CAfile "$tmp/t-ark.pem" \
+	-untrusted "$tmp/t-ask.pem" "$tmp/t-vcek.pem"
+run 0 "" "cima: --crl with both CRLs, nothing revoked" --snp "$tmp/t-report.bin" \
+	--vcek "$tmp/t-vcek.pem" --ark "$tmp/t-chain.pem" --crl "$tmp/crls.pem" --time "$now"
+run 1 revocation "cima: --crl with the ARK's CRL only (the VCEK's issuer has none)" \
+	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek.pem" --ark "$tmp/t-chain.pem" \
+	--crl "$tmp/ark.crl" --time "$now"
+openssl ca -revoke "$tmp/t-vcek.pem" -config "$tmp/ca-ask/cnf" -keyfile "$tmp/ask.key" \
+	-cert "$tmp/t-ask.pem" > /dev/null 2>&1
+gencrl ask "$tmp/ask.key" "$tmp/t-ask.pem" "$tmp/ask2.crl"
+cat "$tmp/ark.crl" "$tmp/ask2.crl" > "$tmp/crls2.pem"
+if openssl verify -crl_check_all -CRLfile "$tmp/crls2.pem" -CAfile "$tmp/t-ark.pem" \
+	-untrusted "$tmp/t-ask.pem" "$tmp/t-vcek.pem" > /dev/null 2>&1; then
+	nok "openssl verify: the VCEK revoked by the ASK's new CRL"
+else
+	ok "openssl verify: the VCEK revoked by the ASK's new CRL"
+fi
+run 1 revocation "cima: the same revoked VCEK fails at the revocation step" \
+	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek.pem" --ark "$tmp/t-chain.pem" \
+	--crl "$tmp/crls2.pem" --time "$now"
+run 3 input "cima: a --crl file that holds no CRL" --snp "$tmp/t-report.bin" \
+	--vcek "$tmp/t-vcek.pem" --ark "$tmp/t-chain.pem" --crl "$tmp/t-ark.pem" --time "$now"
 
 # ---- interface ----
 "$cima" verify-report --tdx "$quote" --time 1767225600 --json > "$tmp/j" 2>&1

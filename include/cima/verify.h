@@ -49,10 +49,11 @@ enum cima_vendor_step {
 	CIMA_VSTEP_CHAIN = 5,		/* certificate chain to the root */
 	CIMA_VSTEP_QE_REPORT = 6,	/* TDX: QE report signature (PCK key) */
 	CIMA_VSTEP_BINDING = 7,		/* TDX: QE REPORTDATA vs attestation key */
+	CIMA_VSTEP_REVOCATION = 8,	/* with crl_path: a CRL missing, bad, or revoking */
 };
 
 /* "none", "input", "format", "signature", "root", "chain", "qe-report",
- * "binding"; NULL for an unknown step. */
+ * "binding", "revocation"; NULL for an unknown step. */
 CIMA_API const char *cima_vendor_step_name(int step);
 
 /* Filled by the verify calls when given (set sz = sizeof first). */
@@ -91,7 +92,15 @@ struct cima_vendor_verify_opts {
 	 */
 	const uint8_t *cert_table;
 	size_t cert_table_len;
-	/* Validity time for the certificates; 0 = now. */
+	/*
+	 * CRLs (PEM, one or more; or one DER CRL).  When given, every
+	 * certificate of the chain, the root included, must be covered by a
+	 * valid CRL of its issuer and not be revoked (OpenSSL's CRL_CHECK_ALL):
+	 * TDX the Intel root CA CRL and the PCK Platform/Processor CA CRL, SNP
+	 * the ARK-signed CRL from AMD's KDS.  NULL: revocation not checked.
+	 */
+	const char *crl_path;
+	/* Validity time for the certificates and CRLs; 0 = now. */
 	time_t at_time;
 	/* Optional: which step failed, the root reached. */
 	struct cima_vendor_result *result;
@@ -107,6 +116,7 @@ struct cima_vendor_verify_opts {
  *   certification data type this library cannot check;
  *   -EKEYREJECTED a signature, binding or chain check failed;
  *   -EKEYEXPIRED a certificate is outside its validity at at_time;
+ *   -EKEYREVOKED a certificate is revoked (crl_path);
  *   -ENOKEY the pinned root is not in the chain.
  */
 CIMA_API int cima_tdx_quote_verify(const void *buf, size_t len,

@@ -18,9 +18,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: cima verify-report --tdx QUOTE [--root-ca PEM] [--pck-chain PEM]\n"
-"                          [--time EPOCH] [--json]\n"
+"                          [--crl FILE] [--time EPOCH] [--json]\n"
 "       cima verify-report --snp REPORT [--vcek CERT] [--cert-table FILE]\n"
-"                          [--ark PEM] [--time EPOCH] [--json]\n"
+"                          [--ark PEM] [--crl FILE] [--time EPOCH] [--json]\n"
 "\n"
 "Verify vendor-signed evidence offline, with no network and no collateral.\n"
 "  TDX quote (v4/v5): the ECDSA P-256 quote signature, the PCK chain up to\n"
@@ -30,9 +30,10 @@ static void usage(FILE *f)
 "  SNP report: the ECDSA P-384 signature under the VCEK, the chain\n"
 "      VCEK -> ASK -> ARK (built-in, pinned Milan/Genoa/Turin ARKs unless\n"
 "      --ark is given), and the VCEK's hwID/TCB against the report.\n"
-"NOT checked (needs Intel/AMD collateral): TCB status (up to date or not),\n"
-"QE identity, certificate revocation (CRLs), and any policy on the report's\n"
-"fields (debug bit, measurements, report data).\n"
+"With --crl, every certificate must be covered by a valid CRL of its issuer\n"
+"and not be revoked.  NOT checked (needs Intel/AMD collateral): TCB status\n"
+"(up to date or not), QE identity, revocation unless --crl is given, and any\n"
+"policy on the report's fields (debug bit, measurements, report data).\n"
 "\n"
 "Options:\n"
 "      --tdx FILE         TDX quote (raw bytes; trailing padding is ignored)\n"
@@ -43,19 +44,22 @@ static void usage(FILE *f)
 "      --cert-table FILE  SNP: extended report certificate table (auxblob)\n"
 "      --ark PEM          SNP: trusted ARK (and optionally the ASK) instead\n"
 "                         of the built-in ones\n"
+"      --crl FILE         CRLs (PEM, several; or one DER) of every issuer in\n"
+"                         the chain, root included\n"
 "      --time EPOCH       check certificate validity at this time (seconds)\n"
 "  -j, --json             print one JSON object (\"version\": 1)\n"
 "  -h, --help             this text\n"
 "\n"
 "The first check that fails is named: format, signature, root, chain,\n"
-"qe-report, binding (or input for an unusable --root-ca/--vcek/... file).\n"
+"qe-report, binding, revocation (or input for an unusable --root-ca,\n"
+"--vcek, --crl... file).\n"
 "Exit status: 0 verified, 1 not verified, 2 usage, 3 an input could not be\n"
 "read or parsed (step input or format).\n");
 }
 
 enum {
 	OPT_TDX = 0x200, OPT_SNP, OPT_ROOT, OPT_PCK, OPT_VCEK, OPT_TABLE,
-	OPT_ARK, OPT_TIME,
+	OPT_ARK, OPT_TIME, OPT_CRL,
 };
 
 static int read_all(const char *path, uint8_t **buf, size_t *len)
@@ -129,6 +133,7 @@ int cmd_verify_report(int argc, char **argv)
 		{ "cert-table", required_argument, NULL, OPT_TABLE },
 		{ "ark", required_argument, NULL, OPT_ARK },
 		{ "time", required_argument, NULL, OPT_TIME },
+		{ "crl", required_argument, NULL, OPT_CRL },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -153,6 +158,7 @@ int cmd_verify_report(int argc, char **argv)
 		case OPT_VCEK: vcek = optarg; break;
 		case OPT_TABLE: table = optarg; break;
 		case OPT_ARK: ark = optarg; break;
+		case OPT_CRL: o.crl_path = optarg; break;
 		case OPT_TIME:
 			errno = 0;
 			t = strtoll(optarg, &end, 10);
@@ -237,7 +243,8 @@ int cmd_verify_report(int argc, char **argv)
 			json_str(res.leaf_subject);
 			printf(", \"chain_length\": %d", res.chain_len);
 		}
-		printf(", \"not_checked\": [\"tcb-status\", \"qe-identity\", \"revocation\", \"report-policy\"]}\n");
+		printf(", \"not_checked\": [\"tcb-status\", \"qe-identity\", %s\"report-policy\"]}\n",
+		       o.crl_path ? "" : "\"revocation\", ");
 		return status;
 	}
 	if (ret) {
@@ -249,6 +256,7 @@ int cmd_verify_report(int argc, char **argv)
 				     : "SNP report (signature, chain, binding)");
 	printf("  root: %s\n  root sha256: %s (%s)\n  leaf: %s\n", res.root_subject, fp,
 	       res.root_pinned ? "built-in pin" : "given by --root-ca/--ark", res.leaf_subject);
-	printf("  not checked: TCB status, QE identity, revocation, report policy\n");
+	printf("  revocation: %s\n", o.crl_path ? "checked (--crl)" : "NOT checked");
+	printf("  not checked: TCB status, QE identity, report policy\n");
 	return status;
 }
