@@ -187,17 +187,23 @@ int cima_eventlog_append(struct cima_eventlog *log, struct cima_eventlog *other)
 	log->sources |= other->sources;
 	if (other->locality >= 0)
 		log->locality = other->locality;
-	/* IMA logs PCR numbers; on a CC platform they land in MR indexes. */
+	/*
+	 * With a CCEL log the indexes are IMRs (RTMR n).  IMA logs PCR
+	 * numbers: they land in the RTMR TDVF maps the PCR to; the cima
+	 * module's TDX backend writes CC MR indexes, as CCEL does.
+	 */
 	if (log->cc) {
 		for (size_t i = 0; i < log->n; i++) {
 			struct cima_event *ev = &log->ev[i];
 			int mr;
 
-			if (ev->source != CIMA_SOURCE_IMA)
-				continue;
-			mr = cima__pcr_to_mr(ev->log_index);
-			if (mr >= 0)
-				ev->index = (uint32_t)mr;
+			if (ev->source == CIMA_SOURCE_IMA) {
+				mr = cima__pcr_to_mr(ev->log_index);
+				if (mr >= 1)
+					ev->index = (uint32_t)mr - 1;
+			} else if (ev->source == CIMA_SOURCE_CIMA && ev->log_index >= 1) {
+				ev->index = ev->log_index - 1;
+			}
 		}
 	}
 out:

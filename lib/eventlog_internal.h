@@ -45,6 +45,7 @@ struct cima_eventlog {
 	size_t nbanks;
 	int locality;		/* StartupLocality, -1 when none */
 	bool cc;		/* indexes are CC MR indexes */
+	bool live;		/* read whole from the live files */
 	unsigned int sources;	/* bit per enum cima_source present */
 	char **names;		/* IMA template names, each once */
 	size_t nnames;

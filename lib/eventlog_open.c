@@ -214,6 +214,8 @@ struct cima_eventlog *cima_eventlog_open(const struct cima_eventlog_opts *opts)
 	}
 	if (!log)
 		return NULL;
+	/* Whole live logs: replay may consult the live registers (IMA banks). */
+	log->live = !o.path && !o.container && !o.start && !o.count;
 	if (o.start || o.count) {
 		ret = cima__eventlog_slice(log, o.start, o.count);
 		if (ret) {

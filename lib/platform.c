@@ -209,3 +209,44 @@ int cima_get_cc_measurement(int index, uint16_t alg,
 	}
 	return ops->measurement(&p, index, alg, digest);
 }
+
+int cima_cc_mr_to_imr(int mr)
+{
+	if (mr < 0 || mr >= CIMA_CC_MR_COUNT)
+		return cima__err(-EINVAL, "CC MR index %d out of range 0..%d", mr,
+				 CIMA_CC_MR_COUNT - 1);
+	if (mr == CIMA_CC_MR_MRTD)
+		return cima__err(-ENOENT, "MRTD (CC MR 0) is not an IMR: it is in the report");
+	return mr - 1;
+}
+
+int cima_imr_to_cc_mr(int imr)
+{
+	if (imr < 0 || imr >= CIMA_CC_MR_COUNT - 1)
+		return cima__err(-EINVAL, "TDX IMR index %d out of range 0..%d", imr,
+				 CIMA_CC_MR_COUNT - 2);
+	return imr + 1;
+}
+
+int cima_get_cc_mr(int mr, uint16_t alg, uint8_t digest[CIMA_MAX_DIGEST_SIZE],
+		   const struct cima_platform_opts *opts)
+{
+	struct cima__plat p;
+	int ret = cima__plat_resolve(opts, &p);
+
+	if (ret)
+		return ret;
+	if (!p.ops->cc_mr_base)
+		return cima__err(-EOPNOTSUPP, "%s: no CC MR indexes (TDX only)", p.ops->name);
+	if (mr < 0 || mr >= p.ops->nregs + p.ops->cc_mr_base)
+		return cima__err(-EINVAL, "%s: CC MR index %d out of range 0..%d",
+				 p.ops->name, mr, p.ops->nregs + p.ops->cc_mr_base - 1);
+	if (mr >= p.ops->cc_mr_base)
+		return cima_get_cc_measurement(mr - p.ops->cc_mr_base, alg, digest, opts);
+	if (!digest)
+		return cima__err(-EINVAL, "measurement: NULL digest buffer");
+	if (alg && alg != p.ops->fixed_alg)
+		return cima__err(-EOPNOTSUPP, "%s: registers are %s only", p.ops->name,
+				 cima_alg_name(p.ops->fixed_alg));
+	return p.ops->measurement(&p, mr - p.ops->cc_mr_base, p.ops->fixed_alg, digest);
+}

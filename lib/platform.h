@@ -65,6 +65,11 @@ struct cima_platform_ops {
 	/* Registers: count, and their one algorithm (0: per-device banks). */
 	int nregs;
 	uint16_t fixed_alg;
+	/*
+	 * CC MR index of IMR 0 (TDX 1: MRTD comes first); 0 when CC MR and
+	 * IMR indexes are the same.  measurement(-1) reads CC MR 0 then.
+	 */
+	int cc_mr_base;
 	/* Active banks (only when fixed_alg is 0). */
 	int (*algorithms)(const struct cima__plat *p, uint16_t *algs, size_t max);
 	/* Read register @index (checked by the caller) in bank @alg. */

@@ -25,6 +25,9 @@ struct cima_replay {
 	uint32_t direct[DIRECT_INDEXES][CIMA_MAX_BANKS];
 	uint16_t banks[CIMA_MAX_BANKS];
 	size_t nbanks;
+	/* Banks IMA extended with zero-padded SHA-1 template digests. */
+	uint16_t ima_padded[CIMA_MAX_BANKS];
+	size_t nima_padded;
 };
 
 struct cima_replay *cima_replay_new(void)
@@ -132,7 +135,7 @@ static bool container_event(const struct cima_event *ev, const char *id)
 }
 
 static int replay_event(struct cima_replay *r, const struct cima_eventlog *log,
-			const struct cima_event *ev, bool sha1_padded)
+			const struct cima_event *ev, uint32_t padded_slots)
 {
 	uint8_t md[CIMA_MAX_DIGEST_SIZE];
 
@@ -148,7 +151,7 @@ static int replay_event(struct cima_replay *r, const struct cima_eventlog *log,
 				memset(md, 0xff, sizeof(md));
 			} else if (alg == ev->alg[0]) {
 				memcpy(md, ev->dig[0], ev->dlen[0]);
-			} else if (sha1_padded) {
+			} else if (padded_slots & (1u << b)) {
 				memset(md, 0, sizeof(md));
 				if (ev->alg[0] == CIMA_ALG_SHA1)
 					memcpy(md, ev->dig[0], IMA_DIGEST_SIZE);
@@ -207,6 +210,158 @@ static void sort_regs(struct cima_replay *r)
 	}
 }
 
+/* Replay @log into @r (banks set up) with IMA padding in @padded_slots. */
+static int replay_log(struct cima_replay *r, const struct cima_eventlog *log,
+		      const char *container, uint32_t padded_slots)
+{
+	for (size_t i = 0; i < log->n; i++) {
+		const struct cima_event *ev = &log->ev[i];
+		int ret;
+
+		if (!(ev->flags & EVF_MEASURED))
+			continue;
+		if (container && (ev->source != CIMA_SOURCE_CIMA ||
+				  !container_event(ev, container)))
+			continue;
+		ret = replay_event(r, log, ev, padded_slots);
+		if (ret)
+			return ret;
+	}
+	sort_regs(r);
+	return 0;
+}
+
+/*
+ * A cima event whose digest in bank @alg is another of its digests
+ * zero-padded: the kernel had no @alg implementation when the cima module
+ * started, so it had none earlier, when IMA started, either.
+ */
+static bool cima_shows_padded(const struct cima_eventlog *log, uint16_t alg)
+{
+	static const uint8_t zero[CIMA_MAX_DIGEST_SIZE];
+
+	for (size_t i = 0; i < log->n; i++) {
+		const struct cima_event *ev = &log->ev[i];
+
+		if (ev->source != CIMA_SOURCE_CIMA || !(ev->flags & EVF_MEASURED))
+			continue;
+		for (size_t b = 0; b < ev->ndig; b++) {
+			if (ev->alg[b] != alg)
+				continue;
+			for (size_t a = 0; a < ev->ndig; a++)
+				if (ev->dlen[a] < ev->dlen[b] &&
+				    !memcmp(ev->dig[a], ev->dig[b], ev->dlen[a]) &&
+				    !memcmp(ev->dig[b] + ev->dlen[a], zero,
+					    ev->dlen[b] - ev->dlen[a]))
+					return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * How did the kernel extend IMA's bank @slot: 1 zero-padded SHA-1, 0 its
+ * own hash, -1 the live registers do not say.  Every register IMA extends
+ * must equal one replay and differ from the other.
+ */
+static int live_says_padded(const struct cima_replay *hashed,
+			    const struct cima_replay *padded,
+			    const struct cima_eventlog *log, uint16_t alg)
+{
+	uint64_t seen = 0;
+	int verdict = -1;
+
+	for (size_t i = 0; i < log->n; i++) {
+		const struct cima_event *ev = &log->ev[i];
+		uint8_t live[CIMA_MAX_DIGEST_SIZE];
+		const uint8_t *h, *p;
+		size_t len;
+		int n, v;
+
+		if (ev->source != CIMA_SOURCE_IMA || !(ev->flags & EVF_MEASURED) ||
+		    ev->index >= 64 || (seen & (1ull << ev->index)))
+			continue;
+		seen |= 1ull << ev->index;
+		h = cima_replay_value(hashed, ev->index, alg, &len);
+		p = cima_replay_value(padded, ev->index, alg, NULL);
+		n = cima_read_tpm_pcr(NULL, ev->index, alg, live, sizeof(live));
+		if (!h || !p || n != (int)len)
+			return -1;
+		if (!memcmp(live, p, len) && memcmp(live, h, len))
+			v = 1;
+		else if (!memcmp(live, h, len) && memcmp(live, p, len))
+			v = 0;
+		else
+			return -1;
+		if (verdict >= 0 && v != verdict)
+			return -1;
+		verdict = v;
+	}
+	return verdict;
+}
+
+/*
+ * Which banks IMA padded, when nobody said: a bank is a candidate when the
+ * log's IMA digests are in another algorithm than it and it is not SHA-1.
+ * The live registers decide when the log was read whole from the live
+ * files; else a cima event of the same log showing the bank padded.
+ */
+static int detect_ima_padding(struct cima_replay *r, const struct cima_eventlog *log,
+			      uint32_t *slots)
+{
+	struct cima_replay *padded = NULL;
+	uint32_t cand = 0;
+	int ret = 0;
+
+	*slots = 0;
+	for (size_t i = 0; i < log->n; i++) {
+		const struct cima_event *ev = &log->ev[i];
+
+		if (ev->source != CIMA_SOURCE_IMA || !(ev->flags & EVF_MEASURED))
+			continue;
+		for (size_t b = 0; b < r->nbanks; b++)
+			if (r->banks[b] != CIMA_ALG_SHA1 && r->banks[b] != ev->alg[0])
+				cand |= 1u << b;
+	}
+	if (!cand)
+		return 0;
+	if (log->live && !log->cc) {
+		struct cima_replay *hashed = cima_replay_new();
+
+		padded = cima_replay_new();
+		if (!hashed || !padded) {
+			cima_replay_free(hashed);
+			cima_replay_free(padded);
+			return -ENOMEM;
+		}
+		memcpy(hashed->banks, r->banks, sizeof(r->banks));
+		memcpy(padded->banks, r->banks, sizeof(r->banks));
+		hashed->nbanks = padded->nbanks = r->nbanks;
+		ret = replay_log(hashed, log, NULL, 0);
+		if (!ret)
+			ret = replay_log(padded, log, NULL, cand);
+		for (size_t b = 0; !ret && b < r->nbanks; b++) {
+			if (!(cand & (1u << b)))
+				continue;
+			switch (live_says_padded(hashed, padded, log, r->banks[b])) {
+			case 1:
+				*slots |= 1u << b;
+				/* fall through */
+			case 0:
+				cand &= ~(1u << b);
+			}
+		}
+		cima_replay_free(hashed);
+		cima_replay_free(padded);
+		if (ret)
+			return ret;
+	}
+	for (size_t b = 0; b < r->nbanks; b++)
+		if ((cand & (1u << b)) && cima_shows_padded(log, r->banks[b]))
+			*slots |= 1u << b;
+	return 0;
+}
+
 struct cima_replay *cima_replay_eventlog(const struct cima_eventlog *log,
 					 const struct cima_replay_opts *opts)
 {
@@ -215,6 +370,7 @@ struct cima_replay *cima_replay_eventlog(const struct cima_eventlog *log,
 	struct cima_replay_opts o;
 	const uint16_t *banks;
 	struct cima_replay *r;
+	uint32_t padded = 0;
 	size_t nbanks;
 	int ret = 0;
 
@@ -258,24 +414,33 @@ struct cima_replay *cima_replay_eventlog(const struct cima_eventlog *log,
 		ret = cima__err(-EOPNOTSUPP, "no bank of this log uses a known hash algorithm");
 		goto fail;
 	}
-	for (size_t i = 0; i < log->n; i++) {
-		const struct cima_event *ev = &log->ev[i];
-
-		if (!(ev->flags & EVF_MEASURED))
-			continue;
-		if (o.container && (ev->source != CIMA_SOURCE_CIMA ||
-				    !container_event(ev, o.container)))
-			continue;
-		ret = replay_event(r, log, ev, o.ima_sha1_padded);
+	if (o.ima_sha1_padded) {
+		padded = (1u << r->nbanks) - 1;
+	} else if (!o.container && (log->sources & (1u << CIMA_SOURCE_IMA))) {
+		ret = detect_ima_padding(r, log, &padded);
 		if (ret)
 			goto fail;
 	}
-	sort_regs(r);
+	ret = replay_log(r, log, o.container, padded);
+	if (ret)
+		goto fail;
+	for (size_t b = 0; b < r->nbanks; b++)
+		if ((padded & (1u << b)) && r->banks[b] != CIMA_ALG_SHA1)
+			r->ima_padded[r->nima_padded++] = r->banks[b];
 	return r;
 fail:
 	cima_replay_free(r);
 	errno = -ret;
 	return NULL;
+}
+
+int cima_replay_ima_padded(const struct cima_replay *r, uint16_t *algs, size_t max)
+{
+	if (!r || (!algs && max))
+		return cima__err(-EINVAL, "replay: NULL argument");
+	for (size_t i = 0; i < r->nima_padded && i < max; i++)
+		algs[i] = r->ima_padded[i];
+	return (int)r->nima_padded;
 }
 
 struct cima_replay *cima_replay_cc_eventlog(const struct cima_eventlog *log)

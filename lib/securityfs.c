@@ -268,3 +268,32 @@ int cima__sfs_container_path(char *buf, size_t size, const char *fsroot,
 		return cima__err(-ENAMETOOLONG, "container %s: path too long", id);
 	return 0;
 }
+
+/* A TPM PCR from sysfs (also used by replay.c, below verify.c). */
+int cima_read_tpm_pcr(const char *tpm_sysfs, uint32_t index, uint16_t alg,
+		      uint8_t *out, size_t max)
+{
+	char path[512], text[2 * CIMA_MAX_DIGEST_SIZE + 4];
+	const char *name = cima_alg_name(alg);
+	size_t n = cima_alg_digest_size(alg), tl;
+	FILE *f;
+
+	if (!name || !n || n > max)
+		return cima__err(-EINVAL, "PCR %u: unsupported bank 0x%04x", index, alg);
+	if (alg == CIMA_ALG_SM3_256)
+		name = "sm3";
+	snprintf(path, sizeof(path), "%s/pcr-%s/%u",
+		 tpm_sysfs ? tpm_sysfs : CIMA_PATH_TPM_PCRS, name, index);
+	f = fopen(path, "re");
+	if (!f)
+		return cima__err(-errno, "%s: %s", path, strerror(errno));
+	if (!fgets(text, sizeof(text), f)) {
+		fclose(f);
+		return cima__err(-EIO, "%s: empty", path);
+	}
+	fclose(f);
+	tl = strcspn(text, "\n");
+	if (cima__unhex(text, tl, out, n))
+		return cima__err(-EBADMSG, "%s: not %zu bytes of hex", path, n);
+	return (int)n;
+}

@@ -196,6 +196,9 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		ev->offset = off;
 		ev->log_index = ev->index = cima__le32(buf + off);
 		ev->type = cima__le32(buf + off + 4);
+		/* CCEL: CC MR index n + 1 is RTMR n, the IMR index (MRTD: none). */
+		if (source == CIMA_SOURCE_CCEL)
+			ev->index = ev->log_index ? ev->log_index - 1 : CIMA_IMR_NONE;
 		p = off + 12;
 		for (uint32_t i = 0; i < count; i++) {
 			uint16_t alg;
@@ -235,7 +238,8 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 					 src_name(source), p - 4, esize, esize, len - p);
 		ev->data = buf + p;
 		ev->data_len = esize;
-		if (ev->type != EV_NO_ACTION)
+		/* MRTD (CC MR 0) is built by the TDX module, never extended. */
+		if (ev->type != EV_NO_ACTION && ev->index != CIMA_IMR_NONE)
 			ev->flags |= EVF_MEASURED;
 		else if (source == CIMA_SOURCE_FIRMWARE)
 			note_locality(log, ev);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The TDX platform: registers (MRTD, RTMR0..3) from the measurement sysfs
+ * The TDX platform: registers (IMR n = RTMR n; MRTD by CC MR index) from the measurement sysfs
  * or a TDREPORT, and reports: a quote through configfs-tsm (provider
  * tdx_guest) or an unsigned TDREPORT through /dev/tdx_guest
  * TDX_CMD_GET_REPORT0.
@@ -50,7 +50,10 @@ static int tdx_tdreport(const struct cima__plat *p, const uint8_t *rd, uint8_t *
 	return ret;
 }
 
-/* Measurement-register sysfs (v6.16+) if present, else a TDREPORT. */
+/*
+ * Measurement-register sysfs (v6.16+) if present, else a TDREPORT.
+ * @index: RTMR number (the IMR), or -1 for MRTD (cima_get_cc_mr()).
+ */
 static int tdx_measurement(const struct cima__plat *p, int index, uint16_t alg,
 			   uint8_t *digest)
 {
@@ -64,7 +67,7 @@ static int tdx_measurement(const struct cima__plat *p, int index, uint16_t alg,
 	int ret;
 
 	(void)alg;	/* sha384, checked by the caller */
-	snprintf(path, sizeof(path), "%s%s/%s", p->root, TDX_MR_DIR, files[index]);
+	snprintf(path, sizeof(path), "%s%s/%s", p->root, TDX_MR_DIR, files[index + 1]);
 	if (!access(path, R_OK)) {
 		ret = cima__read_file_max(path, &b, &n, 96);
 		if (ret)
@@ -83,7 +86,7 @@ static int tdx_measurement(const struct cima__plat *p, int index, uint16_t alg,
 	ret = cima_tdx_tdreport_parse(rep, sizeof(rep), &t);
 	if (ret)
 		return ret;
-	memcpy(digest, index ? t.body.rtmr[index - 1] : t.body.mr_td, 48);
+	memcpy(digest, index >= 0 ? t.body.rtmr[index] : t.body.mr_td, 48);
 	return 48;
 }
 
@@ -139,7 +142,8 @@ const struct cima_platform_ops cima__tdx_ops = {
 	.name = "tdx",
 	.dev = TDX_DEV,
 	.tsm_provider = "tdx_guest",
-	.nregs = 5,
+	.nregs = 4,
+	.cc_mr_base = 1,
 	.fixed_alg = CIMA_ALG_SHA384,
 	.measurement = tdx_measurement,
 	.report = tdx_report,

@@ -15,34 +15,6 @@
 #include "eventlog_internal.h"
 #include "securityfs.h"
 
-int cima_read_tpm_pcr(const char *tpm_sysfs, uint32_t index, uint16_t alg,
-		      uint8_t *out, size_t max)
-{
-	char path[512], text[2 * CIMA_MAX_DIGEST_SIZE + 4];
-	const char *name = cima_alg_name(alg);
-	size_t n = cima_alg_digest_size(alg), tl;
-	FILE *f;
-
-	if (!name || !n || n > max)
-		return cima__err(-EINVAL, "PCR %u: unsupported bank 0x%04x", index, alg);
-	if (alg == CIMA_ALG_SM3_256)
-		name = "sm3";
-	snprintf(path, sizeof(path), "%s/pcr-%s/%u",
-		 tpm_sysfs ? tpm_sysfs : CIMA_PATH_TPM_PCRS, name, index);
-	f = fopen(path, "re");
-	if (!f)
-		return cima__err(-errno, "%s: %s", path, strerror(errno));
-	if (!fgets(text, sizeof(text), f)) {
-		fclose(f);
-		return cima__err(-EIO, "%s: empty", path);
-	}
-	fclose(f);
-	tl = strcspn(text, "\n");
-	if (cima__unhex(text, tl, out, n))
-		return cima__err(-EBADMSG, "%s: not %zu bytes of hex", path, n);
-	return (int)n;
-}
-
 /* One replayed value (cima_replay_entry()). */
 struct replayed {
 	uint32_t index;
@@ -59,6 +31,7 @@ struct mismatch {
 	uint8_t expected[CIMA_MAX_DIGEST_SIZE];
 	bool equal;
 	bool unavailable;
+	bool sha1_strength;	/* IMA register of a bank IMA padded */
 	char where[48];
 };
 
@@ -68,6 +41,8 @@ struct cima_verify_result {
 	size_t compared, mismatches, unavailable;
 	char **bad;
 	size_t nbad;
+	uint16_t weak[CIMA_MAX_BANKS];	/* banks with SHA-1-strength registers */
+	size_t nweak;
 };
 
 void cima_verify_result_free(struct cima_verify_result *res)
@@ -117,6 +92,25 @@ int cima_verify_mismatch(const struct cima_verify_result *res, size_t i,
 	return -ERANGE;
 }
 
+int cima_verify_sha1_strength(const struct cima_verify_result *res, uint16_t *algs,
+			      size_t max)
+{
+	if (!res || (!algs && max))
+		return cima__err(-EINVAL, "verify: NULL argument");
+	for (size_t i = 0; i < res->nweak && i < max; i++)
+		algs[i] = res->weak[i];
+	return (int)res->nweak;
+}
+
+static void add_weak(struct cima_verify_result *res, uint16_t alg)
+{
+	for (size_t i = 0; i < res->nweak; i++)
+		if (res->weak[i] == alg)
+			return;
+	if (res->nweak < CIMA_MAX_BANKS)
+		res->weak[res->nweak++] = alg;
+}
+
 int cima_verify_dump(const struct cima_verify_result *res, FILE *out)
 {
 	char a[2 * CIMA_MAX_DIGEST_SIZE + 1], b[2 * CIMA_MAX_DIGEST_SIZE + 1];
@@ -135,13 +129,17 @@ int cima_verify_dump(const struct cima_verify_result *res, FILE *out)
 		}
 		cima__hex(m->expected, m->len, b);
 		if (m->equal)
-			fprintf(out, "index %u %s: ok %s (%s)\n", m->index, alg, a, m->where);
+			fprintf(out, "index %u %s: ok %s (%s)%s\n", m->index, alg, a, m->where,
+				m->sha1_strength ? ", SHA-1 strength" : "");
 		else
 			fprintf(out, "index %u %s: MISMATCH replayed %s, %s %s\n",
 				m->index, alg, a, m->where, b);
 	}
 	for (size_t i = 0; i < res->nbad; i++)
 		fprintf(out, "%s\n", res->bad[i]);
+	for (size_t i = 0; i < res->nweak; i++)
+		fprintf(out, "bank %s: IMA extended it with zero-padded SHA-1 template digests: its IMA registers have SHA-1 strength\n",
+			cima_alg_name(res->weak[i]) ? cima_alg_name(res->weak[i]) : "?");
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -167,6 +165,9 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 	struct cima__sfs_register rf;
 	struct cima_verify_result *res;
 	struct cima_replay *r = NULL, *padded = NULL;
+	uint16_t rpad[CIMA_MAX_BANKS];
+	uint64_t ima_idx = 0;
+	int nrpad = 0;
 	bool have_rf = false;
 	size_t nregs;
 	int tdx = -1;
@@ -188,6 +189,10 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 		ret = -errno;
 		goto out;
 	}
+	nrpad = cima_replay_ima_padded(r, rpad, ARRAY_SIZE(rpad));
+	for (size_t i = 0; i < log->n; i++)
+		if (log->ev[i].source == CIMA_SOURCE_IMA && log->ev[i].index < 64)
+			ima_idx |= 1ull << log->ev[i].index;
 	if (log->sources & (1u << CIMA_SOURCE_IMA)) {
 		CIMA_OPTS(cima_replay_opts, po, .ima_sha1_padded = true);
 
@@ -266,8 +271,15 @@ int cima_verify_eventlog(const struct cima_eventlog *log,
 
 				memcpy(w, m->where, sizeof(w));
 				snprintf(m->where, sizeof(m->where), "%.15s, IMA sha1-padded", w);
+				m->sha1_strength = true;
 			}
 		}
+		for (int k = 0; k < nrpad; k++)
+			if (m->equal && rpad[k] == g->alg && g->index < 64 &&
+			    (ima_idx & (1ull << g->index)))
+				m->sha1_strength = true;
+		if (m->sha1_strength)
+			add_weak(res, g->alg);
 		if (!m->equal) {
 			res->mismatches++;
 			if (!*first)

@@ -82,7 +82,7 @@ static int unhex(const char *s, uint8_t *out, size_t max)
 
 /*
  * Compare every value in @banks ({"sha256": {"0": hex, ...}}) with the
- * replay.  @rtmr: keys are "RTMRn", CC MR index n + 1.  Returns mismatches.
+ * replay.  @rtmr: keys are "RTMRn", IMR index n.  Returns mismatches.
  */
 static int compare_banks(const struct cima_replay *r, json_object *banks, bool rtmr,
 			 int *compared)
@@ -95,7 +95,7 @@ static int compare_banks(const struct cima_replay *r, json_object *banks, bool r
 		json_object_object_foreach(regs, key, val) {
 			uint8_t want[64], zero[64] = { 0 };
 			const uint8_t *got;
-			uint32_t index = rtmr ? (uint32_t)atoi(key + 4) + 1 : (uint32_t)atoi(key);
+			uint32_t index = rtmr ? (uint32_t)atoi(key + 4) : (uint32_t)atoi(key);
 			size_t len = 0;
 			int n = unhex(json_object_get_string(val), want, sizeof(want));
 
@@ -282,11 +282,11 @@ static void truncations(const char *rel, int source, size_t limit)
 }
 
 /*
- * On a CC platform IMA measures PCR 10 into RTMR2, CC index 3 (1-4 are
- * RTMR0-3): a CCEL log with IMA's list appended puts every IMA event at
- * index 3 (keeping PCR 10 as its log index), leaves no register 10, and
- * moves index 3 away from the published RTMR2 of the CCEL log alone,
- * while RTMR0/1 stay as published.
+ * On a CC platform IMA measures PCR 10 into RTMR2 (IMR 2, CC MR index 3): a
+ * CCEL log with IMA's list appended puts every IMA event at index 2
+ * (keeping PCR 10 as its log index), leaves no register 10, and moves
+ * index 2 away from the published RTMR2 of the CCEL log alone, while
+ * RTMR0/1 stay as published.
  */
 TEST(ccel_with_ima_maps_pcr10_to_rtmr2)
 {
@@ -312,7 +312,7 @@ TEST(ccel_with_ima_maps_pcr10_to_rtmr2)
 		if (cima_event_source(ev) != CIMA_SOURCE_IMA)
 			continue;
 		n_ima++;
-		if (cima_event_index(ev) != 3 || cima_event_log_index(ev) != 10)
+		if (cima_event_index(ev) != 2 || cima_event_log_index(ev) != 10)
 			bad++;
 	}
 	EXPECT_TRUE(n_ima > 0);
@@ -321,12 +321,12 @@ TEST(ccel_with_ima_maps_pcr10_to_rtmr2)
 	ASSERT_TRUE(r != NULL);
 	EXPECT_TRUE(cima_replay_value(r, 10, CIMA_ALG_SHA384, &len) == NULL);
 	unhex(json_object_get_string(jget(exp, "expected.rtmrs.sha384.RTMR2")), want, sizeof(want));
-	v = cima_replay_value(r, 3, CIMA_ALG_SHA384, &len);
+	v = cima_replay_value(r, 2, CIMA_ALG_SHA384, &len);
 	EXPECT_TRUE(v && len == 48 && memcmp(v, want, 48));
 	unhex(json_object_get_string(jget(exp, "expected.rtmrs.sha384.RTMR0")), want, sizeof(want));
-	v = cima_replay_value(r, 1, CIMA_ALG_SHA384, &len);
+	v = cima_replay_value(r, 0, CIMA_ALG_SHA384, &len);
 	EXPECT_TRUE(v && len == 48 && !memcmp(v, want, 48));
-	tap_diag("%zu IMA events at CC index 3 (RTMR2)", n_ima);
+	tap_diag("%zu IMA events at IMR 2 (RTMR2)", n_ima);
 	cima_replay_free(r);
 	cima_eventlog_free(log);
 	json_object_put(exp);

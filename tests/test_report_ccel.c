@@ -3,7 +3,8 @@
  * The published TDX quote and CCEL log come from the same TD boot
  * (go-tdx-guest / go-eventlog, COS 113 on GCE): replaying the log must give
  * the RTMRs inside the quote (their values also match the quote's
- * expected.json, checked in test_report_parse).  CC index n + 1 is RTMR n.
+ * expected.json, checked in test_report_parse).  CC MR index n + 1 is
+ * RTMR n, and the event's IMR index is n (as the original SDK).
  */
 #include <cima/cima.h>
 
@@ -30,7 +31,7 @@ TEST(ccel_replay_equals_quote_rtmrs)
 	rep = cima_replay_cc_eventlog(log);
 	ASSERT_TRUE(rep != NULL);
 	for (int i = 0; i < 4; i++) {
-		const uint8_t *v = cima_replay_value(rep, (uint32_t)i + 1,
+		const uint8_t *v = cima_replay_value(rep, (uint32_t)i,
 						     CIMA_ALG_SHA384, &vlen);
 
 		if (!v) {

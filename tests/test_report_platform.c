@@ -133,7 +133,8 @@ TEST(tsm_generation_never_moves)
 /*
  * TDX measurement registers from the kernel's sysfs files (v6.16+:
  * /sys/class/misc/tdx_guest/measurements/<reg>:sha384, 48 raw bytes), on a
- * fake tree: index 0 = MRTD, 1-4 = RTMR0-3; a file of the wrong size is a
+ * fake tree: IMR n = RTMR n (as the original SDK), MRTD by CC MR index
+ * (cima_get_cc_mr: 0 MRTD, 1-4 RTMR0-3); a file of the wrong size is a
  * clear error, not a short digest.
  */
 TEST(tdx_measurement_sysfs)
@@ -155,18 +156,34 @@ TEST(tdx_measurement_sysfs)
 			 root, regs[i]);
 		put(p, want, sizeof(want));
 	}
+	/* regs[i] is CC MR i: IMR i - 1 (RTMR i - 1). */
 	for (int i = 0; i < 5; i++) {
 		memset(want, 0x10 * i + 1, sizeof(want));
 		want[0] = (uint8_t)i;
 		memset(got, 0, sizeof(got));
-		EXPECT_EQ(48, cima_get_cc_measurement(i, CIMA_ALG_SHA384, got, &po));
+		if (i) {
+			EXPECT_EQ(48, cima_get_cc_measurement(i - 1, CIMA_ALG_SHA384, got, &po));
+			EXPECT_EQ(0, memcmp(got, want, 48));
+			EXPECT_EQ(i - 1, cima_cc_mr_to_imr(i));
+			EXPECT_EQ(i, cima_imr_to_cc_mr(i - 1));
+			memset(got, 0, sizeof(got));
+		}
+		EXPECT_EQ(48, cima_get_cc_mr(i, 0, got, &po));
 		EXPECT_EQ(0, memcmp(got, want, 48));
 	}
+	EXPECT_EQ(-ENOENT, cima_cc_mr_to_imr(CIMA_CC_MR_MRTD));
+	EXPECT_EQ(-EINVAL, cima_cc_mr_to_imr(5));
+	EXPECT_EQ(-EINVAL, cima_imr_to_cc_mr(4));
+	EXPECT_EQ(-EINVAL, cima_imr_to_cc_mr(-1));
+	EXPECT_EQ(3, cima_cc_mr_to_imr(CIMA_CC_MR_RTMR3));
+	EXPECT_EQ(-EINVAL, cima_get_cc_measurement(4, CIMA_ALG_SHA384, got, &po));
+	EXPECT_EQ(-EINVAL, cima_get_cc_mr(5, 0, got, &po));
+	EXPECT_EQ(-EOPNOTSUPP, cima_get_cc_mr(0, CIMA_ALG_SHA256, got, &po));
 	EXPECT_EQ(CIMA_ALG_SHA384, cima_get_default_algorithm(&po));
-	EXPECT_EQ(5, cima_get_measurement_count(&po));
+	EXPECT_EQ(4, cima_get_measurement_count(&po));
 	snprintf(p, sizeof(p), "%s/sys/class/misc/tdx_guest/measurements/rtmr3:sha384", root);
 	put(p, want, 47);
-	EXPECT_EQ(-EIO, cima_get_cc_measurement(4, CIMA_ALG_SHA384, got, &po));
+	EXPECT_EQ(-EIO, cima_get_cc_measurement(3, CIMA_ALG_SHA384, got, &po));
 	EXPECT_TRUE(strstr(cima_strerror_last(), "47 bytes, expected 48") != NULL);
 	snprintf(p, sizeof(p), "rm -rf %s", root);
 	if (system(p))

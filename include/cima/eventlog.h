@@ -5,8 +5,8 @@
  * Sources (enum cima_source):
  *   firmware   TPM binary_bios_measurements: TCG crypto-agile (Spec ID
  *              header, any banks, StartupLocality) or legacy SHA-1 (TCG 1.2)
- *   ccel       TDX CCEL log area: crypto-agile, register index = CC MR index
- *              (0 MRTD, 1..4 RTMR0..3), trailing padding allowed
+ *   ccel       TDX CCEL log area: crypto-agile, trailing padding allowed;
+ *              event index = IMR = RTMR number (CC MR index - 1)
  *   ima        IMA binary_runtime_measurements (any template, violations)
  *   cima       the cima module's global log or a container's view
  *
@@ -117,7 +117,13 @@ CIMA_API int cima_eventlog_startup_locality(const struct cima_eventlog *log);
 /* --- events --------------------------------------------------------- */
 
 CIMA_API int cima_event_source(const struct cima_event *ev);
-/* Register the event extends: PCR number (TPM) or CC MR index (TDX). */
+/*
+ * Register the event extends (IMR index): PCR number (TPM), RTMR number on
+ * TDX (a CCEL record's CC MR index minus 1; CIMA_IMR_NONE for an MRTD
+ * record, which is not replayed).  cima_event_log_index() keeps the CC MR
+ * index as written.
+ */
+#define CIMA_IMR_NONE UINT32_MAX
 CIMA_API uint32_t cima_event_index(const struct cima_event *ev);
 /* Register number exactly as written in the log. */
 CIMA_API uint32_t cima_event_log_index(const struct cima_event *ev);
@@ -169,7 +175,9 @@ struct cima_replay_opts {
 	 * IMA events extend the SHA-1 template digest zero-padded in every
 	 * bank but SHA-1, as the kernel does for a bank whose hash it could
 	 * not allocate when IMA started (for example sha384 when
-	 * sha512_generic is a module that was not loaded yet).
+	 * sha512_generic is a module that was not loaded yet).  Not needed:
+	 * without it the replay finds the padded banks itself (see
+	 * cima_replay_ima_padded()); true forces every bank padded.
 	 */
 	bool ima_sha1_padded;
 };
@@ -178,6 +186,19 @@ struct cima_replay_opts {
 /*
  * Replay the log: every measured event extends its register in every bank,
  * starting from zero (PCR 0 from the StartupLocality).  NULL + errno.
+ *
+ * IMA banks: a kernel extends a bank it could not hash when IMA started
+ * with the SHA-1 template digest zero-padded.  Per bank (not SHA-1, not
+ * the IMA list's own digest algorithm) the replay decides how the kernel
+ * extended it: for a log read whole from the live files (cima_eventlog_open
+ * without path, start or count; cima_get_cc_eventlog(0, 0)) by the live
+ * TPM PCRs IMA extends (the bank is padded when every one equals the
+ * padded replay and differs from the hashed one, and hashed in the
+ * opposite case); otherwise, or when the PCRs do not decide (the log grew
+ * since it was read), padded when a cima event of the same log carries a
+ * zero-padded digest in that bank (the kernel had no implementation when
+ * cima.ko started, so none when IMA started either); else hashed.
+ * cima_replay_ima_padded() lists the banks replayed padded.
  */
 CIMA_API struct cima_replay *cima_replay_cc_eventlog(const struct cima_eventlog *log);
 CIMA_API struct cima_replay *cima_replay_eventlog(const struct cima_eventlog *log,
@@ -195,6 +216,13 @@ CIMA_API int cima_replay_entry(const struct cima_replay *r, size_t i,
 /* The value of (@index, @alg), or NULL (errno ENOENT). */
 CIMA_API const uint8_t *cima_replay_value(const struct cima_replay *r,
 					  uint32_t index, uint16_t alg, size_t *len);
+/*
+ * Banks in which IMA events were replayed as zero-padded SHA-1 template
+ * digests (their IMA registers have SHA-1 strength): writes at most @max
+ * ids to @algs and returns how many there are, or -EINVAL.
+ */
+CIMA_API int cima_replay_ima_padded(const struct cima_replay *r, uint16_t *algs,
+				    size_t max);
 /* Text ("index alg hex" lines) and JSON renderings. */
 CIMA_API int cima_replay_dump(const struct cima_replay *r, FILE *out);
 CIMA_API int cima_replay_dump_json(const struct cima_replay *r, FILE *out);
@@ -248,6 +276,13 @@ CIMA_API int cima_verify_mismatch(const struct cima_verify_result *res, size_t i
 CIMA_API size_t cima_verify_bad_events(const struct cima_verify_result *res);
 CIMA_API const char *cima_verify_bad_event(const struct cima_verify_result *res,
 					   size_t i);
+/*
+ * Banks whose IMA registers compared equal only as IMA extends a bank it
+ * cannot hash (zero-padded SHA-1 template digests): they have SHA-1
+ * strength.  Writes at most @max ids to @algs, returns the count or -EINVAL.
+ */
+CIMA_API int cima_verify_sha1_strength(const struct cima_verify_result *res,
+				       uint16_t *algs, size_t max);
 /* Human-readable report of everything compared, one line each. */
 CIMA_API int cima_verify_dump(const struct cima_verify_result *res, FILE *out);
 

@@ -9,8 +9,10 @@
  * cima_platform_opts; with none, the platform is detected (TDX, then SNP,
  * then TPM) unless the environment variable CIMA_PLATFORM names one.
  *
- * Register indexes follow the CC convention: TDX 0 = MRTD, 1..4 = RTMR0..3;
- * SNP 0 = the launch MEASUREMENT; TPM the PCR number (0..23).
+ * Register (IMR) indexes follow the original CIMA SDK: TDX n = RTMR n
+ * (0 firmware, 1 kernel, 2 system, 3 container; MRTD is in the report and
+ * readable by CC MR index, cima_get_cc_mr()); SNP 0 = the launch
+ * MEASUREMENT; TPM the PCR number (0..23).
  *
  * Report data (the 64 bytes a report binds) is, by default,
  *	SHA-512(nonce || user_data)
@@ -72,7 +74,7 @@ CIMA_API int cima_detect_platform(const struct cima_platform_opts *opts);
  * bank is active, else the TPM's first active bank. */
 CIMA_API int cima_get_default_algorithm(const struct cima_platform_opts *opts);
 
-/* Number of measurement registers: TDX 5, SNP 1, TPM 24. */
+/* Number of measurement registers (IMRs): TDX 4, SNP 1, TPM 24. */
 CIMA_API int cima_get_measurement_count(const struct cima_platform_opts *opts);
 
 /*
@@ -90,6 +92,34 @@ CIMA_API int cima_get_algorithms(uint16_t *algs, size_t max,
 CIMA_API int cima_get_cc_measurement(int index, uint16_t alg,
 				     uint8_t digest[CIMA_MAX_DIGEST_SIZE],
 				     const struct cima_platform_opts *opts);
+
+/*
+ * TDX CC measurement-register (CC MR) indexes, as a CCEL record and the
+ * TD report order them: MRTD, then RTMR0..3.  IMR n is CC MR n + 1.
+ */
+enum cima_cc_mr {
+	CIMA_CC_MR_MRTD = 0,
+	CIMA_CC_MR_RTMR0 = 1,
+	CIMA_CC_MR_RTMR1 = 2,
+	CIMA_CC_MR_RTMR2 = 3,
+	CIMA_CC_MR_RTMR3 = 4,
+	CIMA_CC_MR_COUNT = 5,
+};
+
+/*
+ * IMR index of TDX CC MR @mr (RTMRn: n), -ENOENT for MRTD (no IMR),
+ * -EINVAL out of range; and the inverse (-EINVAL out of range).
+ */
+CIMA_API int cima_cc_mr_to_imr(int mr);
+CIMA_API int cima_imr_to_cc_mr(int imr);
+
+/*
+ * Read a register by CC MR index (enum cima_cc_mr; TDX only, MRTD
+ * included): as cima_get_cc_measurement(), -EOPNOTSUPP on other platforms.
+ */
+CIMA_API int cima_get_cc_mr(int mr, uint16_t alg,
+			    uint8_t digest[CIMA_MAX_DIGEST_SIZE],
+			    const struct cima_platform_opts *opts);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */

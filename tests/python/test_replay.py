@@ -126,6 +126,70 @@ check("replay of non-events: CimaError", lambda: raises(
     lambda: sdk.replay_cc_eventlog([1, 2]), "not an event"))
 
 
+
+# IMA: the kernel extends a bank it cannot hash at IMA start with the SHA-1
+# template digest zero-padded (6.1: sha384).  The whole boot's logs replay
+# to every PCR with no option, and the replay names the padded banks.
+SHA384 = 12
+WANT_PADDED = {"vm-6.1": (SHA384,), "vm-6.12": ()}
+for d in dirs:
+    k = os.path.basename(d)
+    if k not in WANT_PADDED:
+        continue
+
+    def blobs(*srcs, d=d):
+        return [(open(os.path.join(d, s + ".bin"), "rb").read(), s) for s in srcs]
+
+    def whole_boot(k=k, blobs=blobs):
+        pcrs = read_pcrs(os.path.join(top, "tests", "data", k, "pcrs.txt"))
+        ev = sdk.parse_eventlogs(blobs("firmware", "ima", "cima"))
+        r = sdk.replay_cc_eventlog(ev)
+        compare(r, pcrs, k + " firmware+ima+cima", 12)
+        assert 10 in r and 15 in r, sorted(r)
+        assert tuple(int(a) for a in r.ima_sha1_padded) == WANT_PADDED[k], r.ima_sha1_padded
+    check("%s: firmware+IMA+cima logs replay to every PCR with no option; padded banks %s"
+          % (k, WANT_PADDED[k]), whole_boot)
+
+    def ima_alone(k=k, blobs=blobs):
+        # Without the live PCRs or a cima event nothing shows the padding:
+        # the replay must not invent it.
+        r = sdk.replay_cc_eventlog(sdk.parse_eventlog(blobs("ima")[0][0], "ima"))
+        assert r.ima_sha1_padded == (), r.ima_sha1_padded
+        forced = sdk.replay_cc_eventlog(sdk.parse_eventlog(blobs("ima")[0][0], "ima"),
+                                        ima_sha1_padded=True)
+        assert SHA384 in [int(a) for a in forced.ima_sha1_padded]
+    check("%s: IMA list alone: no padding guessed; ima_sha1_padded=True still forces it" % k,
+          ima_alone)
+
+    def ima_slice(k=k, blobs=blobs):
+        pcrs = read_pcrs(os.path.join(top, "tests", "data", k, "pcrs.txt"))
+        ev = sdk.parse_eventlogs(blobs("firmware", "ima", "cima"))
+        ima = [e for e in ev if e.source == "ima"]
+        assert all(e.event_type == 0x14 and e.event_type_name == "IMA_MEASUREMENT_EVENT"
+                   for e in ima)
+        r = sdk.replay_cc_eventlog(ima)      # a filter: the binding's replay
+        assert r[10][11] == pcrs[10][11], "PCR 10 sha256 from the IMA events alone"
+        if k == "vm-6.12":
+            assert r[10][SHA384] == pcrs[10][SHA384], "PCR 10 sha384 (hashed on 6.12)"
+    check("%s: IMA events filtered from the log: binding replay gives PCR 10 "
+          "(template hashes per bank, IMA_MEASUREMENT_EVENT type)" % k, ima_slice)
+
+
+def value_errors():
+    for bad in (lambda: sdk.get_cc_measurement(3), lambda: sdk.get_cc_measurement([0, "md5"]),
+                lambda: sdk.get_cc_report(nonce="not base64!"),
+                lambda: sdk.get_cc_eventlog(start=-1),
+                lambda: sdk.get_cc_report(extraArgs=5)):
+        try:
+            bad()
+        except ValueError as e:
+            assert isinstance(e, CimaError), type(e)
+            continue
+        raise AssertionError("no ValueError")
+    assert sdk.replay_cc_eventlog(None) == {}
+check("bad arguments raise ValueError (a CimaError); replay_cc_eventlog(None) == {}",
+      value_errors)
+
 def installed():
     import subprocess
     import tempfile

@@ -23,7 +23,7 @@ static void usage(FILE *f)
 "                (/dev/tpmrm0), detected in that order\n"
 "  backend       how reports are obtained (configfs-tsm, ioctl, TPM2_Quote)\n"
 "  banks         hash algorithms of the measurement registers\n"
-"  registers     how many (TDX 5: MRTD + RTMR0-3; SNP 1; TPM 24 PCRs)\n"
+"  registers     how many (TDX 4: RTMR0-3; SNP 1; TPM 24 PCRs)\n"
 "  module        whether cima.ko is loaded, and its register line\n"
 "\n"
 "Options:\n"

@@ -20,8 +20,8 @@ static void usage(FILE *f)
 "order, and print the final value of every (register index, bank).\n"
 "IMA events are replayed as the kernel extends them: per bank, the hash of\n"
 "the template data in that bank's algorithm; violations extend 0xff..ff.\n"
-"Register indexes are TPM PCR numbers, or CC measurement-register indexes\n"
-"(0 MRTD, 1-4 RTMR0-3) when a CCEL log is read.\n"
+"Register indexes are TPM PCR numbers, or, when a CCEL log is read, IMR\n"
+"indexes: RTMR n is n (a record's CC MR index minus 1).\n"
 "\n"
 "Options:\n"
 LOG_ARGS_HELP

@@ -4,9 +4,10 @@
     from cima import CimaSdk
     CimaSdk.inst().get_cc_report(nonce=nonce, data=user_data).dump()
 """
-from ._lib import CimaError
-from .sdk import CimaSdk, Digest, Event, Measurement, Report, TcgAlgorithm
+from ._lib import CimaError, CimaValueError
+from .sdk import (CimaSdk, Digest, Event, Measurement, Replay, Report,
+                  TcgAlgorithm)
 
-__all__ = ["CimaSdk", "CimaError", "Digest", "Event", "Measurement", "Report",
+__all__ = ["CimaSdk", "CimaError", "CimaValueError", "Replay", "Digest", "Event", "Measurement", "Report",
            "TcgAlgorithm"]
 __version__ = "0.1.0"

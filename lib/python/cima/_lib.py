@@ -25,6 +25,14 @@ class CimaError(Exception):
         self.errno = err
 
 
+class CimaValueError(CimaError, ValueError):
+    """A bad argument: a CimaError that is also a ValueError, as the
+    original SDK raises for bad arguments."""
+
+    def __init__(self, message):
+        super().__init__(message, errno.EINVAL)
+
+
 def _candidates():
     env = os.environ.get("CIMA_LIBRARY")
     if env:
@@ -106,6 +114,7 @@ cima_get_cc_eventlog = _fn("cima_get_cc_eventlog", c_void, ctypes.c_uint32,
                            ctypes.c_uint32)
 cima_eventlog_parse = _fn("cima_eventlog_parse", c_void, ctypes.c_char_p, c_size,
                           ctypes.c_int)
+cima_eventlog_append = _fn("cima_eventlog_append", ctypes.c_int, c_void, c_void)
 cima_eventlog_free = _fn("cima_eventlog_free", None, c_void)
 cima_eventlog_count = _fn("cima_eventlog_count", c_size, c_void)
 cima_eventlog_event = _fn("cima_eventlog_event", c_void, c_void, c_size)
@@ -120,6 +129,7 @@ cima_event_digest_count = _fn("cima_event_digest_count", c_size, c_void)
 cima_event_digest = _fn("cima_event_digest", c_u8p, c_void, c_size,
                         ctypes.POINTER(ctypes.c_uint16), ctypes.POINTER(c_size))
 cima_event_data = _fn("cima_event_data", c_u8p, c_void, ctypes.POINTER(c_size))
+cima_event_ima_template = _fn("cima_event_ima_template", ctypes.c_char_p, c_void)
 cima_event_is_measured = _fn("cima_event_is_measured", ctypes.c_bool, c_void)
 cima_event_dump = _fn("cima_event_dump", ctypes.c_int, c_void, c_void)
 
@@ -136,6 +146,8 @@ class ReplayOpts(ctypes.Structure):
 cima_replay_eventlog = _fn("cima_replay_eventlog", c_void, c_void,
                            ctypes.POINTER(ReplayOpts))
 cima_replay_free = _fn("cima_replay_free", None, c_void)
+cima_replay_ima_padded = _fn("cima_replay_ima_padded", ctypes.c_int, c_void,
+                             ctypes.POINTER(ctypes.c_uint16), c_size)
 cima_replay_count = _fn("cima_replay_count", c_size, c_void)
 cima_replay_entry = _fn("cima_replay_entry", ctypes.c_int, c_void, c_size,
                         ctypes.POINTER(ctypes.c_uint32),

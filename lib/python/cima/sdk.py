@@ -9,9 +9,12 @@ import sys
 import threading
 
 from . import _lib as L
-from ._lib import CimaError
+from ._lib import CimaError, CimaValueError
 
 EV_NO_ACTION = 0x3
+# The original SDK's type for IMA events (TcgEventType.IMA_MEASUREMENT_EVENT).
+IMA_MEASUREMENT_EVENT = 0x14
+SOURCE_IMA = 3
 
 
 class TcgAlgorithm(int):
@@ -42,13 +45,12 @@ def _alg_id(alg):
     if isinstance(alg, str):
         v = L.cima_alg_from_name(alg.encode())
         if v < 0:
-            raise CimaError("unknown hash algorithm %r" % alg, errno.EINVAL)
+            raise CimaValueError("unknown hash algorithm %r" % alg)
         return v
     if isinstance(alg, bool) or not isinstance(alg, int):
-        raise CimaError("hash algorithm must be an int or a name, not %r" % (alg,),
-                        errno.EINVAL)
+        raise CimaValueError("hash algorithm must be an int or a name, not %r" % (alg,))
     if not 0 <= alg <= 0xFFFF:
-        raise CimaError("hash algorithm %d out of range" % alg, errno.EINVAL)
+        raise CimaValueError("hash algorithm %d out of range" % alg)
     return alg
 
 
@@ -60,15 +62,14 @@ def _b64_arg(name, value):
         try:
             value = value.encode("ascii")
         except UnicodeEncodeError:
-            raise CimaError("%s: not base64 (non-ASCII characters)" % name,
-                            errno.EINVAL) from None
+            raise CimaValueError("%s: not base64 (non-ASCII characters)" % name) from None
     if not isinstance(value, (bytes, bytearray, memoryview)):
-        raise CimaError("%s must be base64 str or bytes, not %s"
-                        % (name, type(value).__name__), errno.EINVAL)
+        raise CimaValueError("%s must be base64 str or bytes, not %s"
+                             % (name, type(value).__name__))
     try:
         raw = base64.b64decode(bytes(value), validate=True)
     except (binascii.Error, ValueError) as e:
-        raise CimaError("%s: not valid base64: %s" % (name, e), errno.EINVAL) from None
+        raise CimaValueError("%s: not valid base64: %s" % (name, e)) from None
     return raw
 
 
@@ -173,9 +174,15 @@ class Event:
         self._ev = ev
         self.number = L.cima_event_number(ev)
         self.imr_index = L.cima_event_index(ev)
-        self.event_type = L.cima_event_type(ev)
-        self.event_type_name = L.cima_event_type_name(self.event_type).decode()
         self.source = L.cima_source_name(L.cima_event_source(ev)).decode()
+        if L.cima_event_source(ev) == SOURCE_IMA:
+            # Named as the original SDK names IMA events (the C library
+            # reports type 0 for them: IMA records carry no TCG type).
+            self.event_type = IMA_MEASUREMENT_EVENT
+            self.event_type_name = "IMA_MEASUREMENT_EVENT"
+        else:
+            self.event_type = L.cima_event_type(ev)
+            self.event_type_name = L.cima_event_type_name(self.event_type).decode()
         self.measured = bool(L.cima_event_is_measured(ev))
         self.digests = []
         for i in range(L.cima_event_digest_count(ev)):
@@ -187,6 +194,7 @@ class Event:
         n = L.c_size()
         p = L.cima_event_data(ev, ctypes.byref(n))
         self.event = ctypes.string_at(p, n.value) if n.value else b""
+        self.event_size = len(self.event)
 
     def digest(self, alg):
         """The digest in bank @alg (id or name), or None."""
@@ -199,8 +207,17 @@ class Event:
     def dump_text(self):
         return L.capture(L.cima_event_dump, self._ev)
 
-    def dump(self):
-        sys.stdout.write(self.dump_text())
+    def dump(self, is_raw=True):
+        """Print the event: is_raw=True the data as hex + ASCII (the
+        library's layout), False the data as text where it is text (IMA
+        and cima events)."""
+        text = self.dump_text()
+        if not is_raw and self.source in ("ima", "cima"):
+            head = text.split("\n    0000")[0].rstrip("\n")
+            shown = self.event.decode("utf-8", "replace")
+            shown = "".join(c if c.isprintable() else "." for c in shown)
+            text = "%s\n    %s\n" % (head, shown)
+        sys.stdout.write(text)
 
     def __repr__(self):
         return "Event(#%d %s index=%d %s)" % (self.number, self.source,
@@ -214,11 +231,23 @@ def _events(handle, what):
     return [Event(log, i) for i in range(log.count)]
 
 
+class Replay(dict):
+    """{index: {alg_id: bytes}}, plus .ima_sha1_padded: the banks in which
+    the replay extended IMA events as zero-padded SHA-1 template digests
+    (as the kernel did for a bank it could not hash when IMA started);
+    those IMA registers have SHA-1 strength."""
+
+    ima_sha1_padded = ()
+
+
 def _replay_dict(r, what):
     if not r:
         raise L.last_error(what, ctypes.get_errno())
     try:
-        out = {}
+        out = Replay()
+        algs = (ctypes.c_uint16 * 8)()
+        n = L.cima_replay_ima_padded(r, algs, 8)
+        out.ima_sha1_padded = tuple(TcgAlgorithm(algs[i]) for i in range(max(0, min(n, 8))))
         for i in range(L.cima_replay_count(r)):
             idx = ctypes.c_uint32()
             alg = ctypes.c_uint16()
@@ -234,16 +263,53 @@ def _replay_dict(r, what):
         L.cima_replay_free(r)
 
 
+def _ima_template_hash(e, name):
+    """The kernel's hash of an IMA event's template data in bank @name."""
+    data = e.event
+    if L.cima_event_ima_template(e._ev) == b"ima":
+        # 'ima': digest || file name, zero-padded to 256 bytes.
+        nlen = int.from_bytes(data[20:24], "little")
+        data = (data[:20] + data[24:24 + nlen]).ljust(20 + 256, b"\0")
+    return hashlib.new(name, data).digest()
+
+
+def _extend_ima(regs, e, banks):
+    """An IMA event as the kernel extends it: violations 0xff..ff, the
+    recorded digest in its own bank, the template hash in the others."""
+    bank = regs.setdefault(e.imr_index, {})
+    rec = e.digests[0] if e.digests else None
+    violation = rec is not None and not any(rec.hash)
+    for alg in banks:
+        a = TcgAlgorithm(alg)
+        h = hashlib.new(a.name)
+        if violation:
+            d = b"\xff" * h.digest_size
+        elif rec is not None and int(rec.alg) == alg:
+            d = rec.hash
+        else:
+            d = _ima_template_hash(e, a.name)
+        cur = bank.get(alg, bytes(h.digest_size))
+        h.update(cur + d)
+        bank[alg] = h.digest()
+
+
 def _replay_subset(events):
     """Replay events that are not one whole log (a slice, a mix): every
     measured event extends each of its digests into its register,
     R = H(R || digest), registers starting at zero (PCR 0 at the
     StartupLocality when that event is among @events)."""
-    regs = {}
+    regs = Replay()
+    banks = []
+    for e in events:
+        if isinstance(e, Event) and e.source != "ima":
+            for d in e.digests:
+                if int(d.alg) not in banks:
+                    banks.append(int(d.alg))
+    if not banks:
+        banks = [0x4, 0xB, 0xC, 0xD]    # IMA alone: as libcima replays it
     for e in events:
         if not isinstance(e, Event):
-            raise CimaError("replay: %r is not an event from get_cc_eventlog()" % (e,),
-                            errno.EINVAL)
+            raise CimaValueError("replay: %r is not an event from get_cc_eventlog()" % (e,))
         if (e.event_type == EV_NO_ACTION and e.imr_index == 0
                 and e.event.startswith(b"StartupLocality\0") and len(e.event) >= 17):
             for d in e.digests:
@@ -251,6 +317,9 @@ def _replay_subset(events):
                 regs.setdefault(0, {})[int(d.alg)] = bytes(size - 1) + e.event[16:17]
             continue
         if not e.measured:
+            continue
+        if e.source == "ima":
+            _extend_ima(regs, e, banks)
             continue
         for d in e.digests:
             try:
@@ -292,6 +361,10 @@ class CimaSdk:
             raise L.last_error("get_default_algorithm", ret)
         return TcgAlgorithm(ret)
 
+    def get_default_algorithms(self):
+        """The original SDK's name for get_default_algorithm()."""
+        return self.get_default_algorithm()
+
     def get_measurement_count(self):
         ret = L.cima_get_measurement_count(None)
         if ret < 0:
@@ -308,18 +381,17 @@ class CimaSdk:
     def get_cc_measurement(self, imr_select):
         """imr_select = [index, alg_id]: the register's current value."""
         if not isinstance(imr_select, (list, tuple)) or len(imr_select) != 2:
-            raise CimaError("get_cc_measurement: expected [index, alg_id], got %r"
-                            % (imr_select,), errno.EINVAL)
+            raise CimaValueError("get_cc_measurement: expected [index, alg_id], got %r"
+                            % (imr_select,))
         index, alg = imr_select
         if isinstance(index, bool) or not isinstance(index, int):
-            raise CimaError("get_cc_measurement: index must be an int, not %r"
-                            % (index,), errno.EINVAL)
+            raise CimaValueError("get_cc_measurement: index must be an int, not %r"
+                            % (index,))
         if alg is None:
             alg = 0
         alg = _alg_id(alg)
         if not -2**31 <= index < 2**31:
-            raise CimaError("get_cc_measurement: index %d out of range" % index,
-                            errno.EINVAL)
+            raise CimaValueError("get_cc_measurement: index %d out of range" % index)
         buf = (ctypes.c_uint8 * 64)()
         ret = L.cima_get_cc_measurement(index, alg, buf, None)
         if ret < 0:
@@ -333,9 +405,9 @@ class CimaSdk:
     def get_cc_report(self, nonce=None, data=None, extraArgs=None):
         """A report binding SHA-512(nonce || data) of the base64-decoded
         nonce and data."""
-        if extraArgs:
-            raise CimaError("get_cc_report: extraArgs %r not supported" % (extraArgs,),
-                            errno.EINVAL)
+        if extraArgs is not None and not isinstance(extraArgs, (dict, list, tuple)):
+            raise CimaValueError("get_cc_report: extraArgs must be a dict or list, not %r"
+                                 % (extraArgs,))
         n = _b64_arg("nonce", nonce)
         d = _b64_arg("data", data)
         h = L.cima_get_cc_report(n, len(n), d, len(d), None)
@@ -350,8 +422,8 @@ class CimaSdk:
         for name, v in (("start", start), ("count", count)):
             if v is not None and (isinstance(v, bool) or not isinstance(v, int)
                                   or not 0 <= v < 2**32):
-                raise CimaError("get_cc_eventlog: %s must be a non-negative int, not %r"
-                                % (name, v), errno.EINVAL)
+                raise CimaValueError("get_cc_eventlog: %s must be a non-negative int, not %r"
+                                % (name, v))
         if count == 0:
             return []
         h = L.cima_get_cc_eventlog(start or 0, count or 0)
@@ -362,10 +434,38 @@ class CimaSdk:
         "cima", "ccel")."""
         s = L.cima_source_from_name(source.encode())
         if s <= 0:
-            raise CimaError("parse_eventlog: unknown source %r" % (source,), errno.EINVAL)
+            raise CimaValueError("parse_eventlog: unknown source %r" % (source,))
         blob = bytes(blob)
         return _events(L.cima_eventlog_parse(blob, len(blob), s),
                        "parse_eventlog(%s)" % source)
+
+    def parse_eventlogs(self, parts):
+        """Events of several captured logs as one log, in the order given
+        (boot order: firmware or ccel, ima, cima): [(blob, source), ...]."""
+        parts = list(parts)
+        if not parts:
+            raise CimaValueError("parse_eventlogs: no logs given")
+        handle = None
+        try:
+            for blob, source in parts:
+                s = L.cima_source_from_name(str(source).encode())
+                if s <= 0:
+                    raise CimaValueError("parse_eventlogs: unknown source %r" % (source,))
+                blob = bytes(blob)
+                h = L.cima_eventlog_parse(blob, len(blob), s)
+                if not h:
+                    raise L.last_error("parse_eventlogs(%s)" % source, ctypes.get_errno())
+                if handle is None:
+                    handle = h
+                    continue
+                ret = L.cima_eventlog_append(handle, h)
+                if ret < 0:
+                    raise L.last_error("parse_eventlogs(%s)" % source, ret)
+        except BaseException:
+            if handle:
+                L.cima_eventlog_free(handle)
+            raise
+        return _events(handle, "parse_eventlogs")
 
     def replay_cc_eventlog(self, events, ima_sha1_padded=False):
         """{index: {alg_id: bytes}}: the register values the events give.
@@ -374,6 +474,8 @@ class CimaSdk:
         zero-padded in every other bank, as a kernel does for a bank it could
         not hash when IMA started (libcima's cima_replay_opts; whole logs
         only)."""
+        if events is None:
+            return {}
         events = list(events)
         if not events:
             return {}
@@ -387,8 +489,7 @@ class CimaSdk:
                                     "replay_cc_eventlog")
             return _replay_dict(L.cima_replay_cc_eventlog(log.h), "replay_cc_eventlog")
         if ima_sha1_padded:
-            raise CimaError("replay: ima_sha1_padded needs a whole log as returned",
-                            errno.EINVAL)
+            raise CimaValueError("replay: ima_sha1_padded needs a whole log as returned")
         return _replay_subset(events)
 
     # --- containers (cima module) --------------------------------------
@@ -406,8 +507,7 @@ class CimaSdk:
     @staticmethod
     def _cid(cid):
         if not isinstance(cid, str) or not cid:
-            raise CimaError("container id must be a non-empty str, not %r" % (cid,),
-                            errno.EINVAL)
+            raise CimaValueError("container id must be a non-empty str, not %r" % (cid,))
         return cid.encode()
 
     def get_container_eventlog(self, cid):
