@@ -176,6 +176,10 @@ int cima_tpm_quote_verify(const struct cima_tpm_quote_check *uc)
 		return ret;
 	if (!c->attest || !c->signature || !c->ak_public)
 		return cima__err(-EINVAL, "tpm verify: attest, signature and AK public key are required");
+	if (!c->qualifying_data && !c->no_qualifying_data)
+		return cima__err(-EINVAL, "tpm verify: no qualifying data (nonce) to check; set no_qualifying_data to skip that check explicitly");
+	if (c->qualifying_data && c->no_qualifying_data)
+		return cima__err(-EINVAL, "tpm verify: qualifying data and no_qualifying_data together");
 	off = 0;
 	if (Tss2_MU_TPMS_ATTEST_Unmarshal(c->attest, c->attest_len, &off, &att) ||
 	    off != c->attest_len)

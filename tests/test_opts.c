@@ -174,6 +174,9 @@ TEST(tpm_quote_check_opts_checked)
 	c.o.sz = sizeof(c);
 	c.o.attest = c.o.signature = c.o.ak_public = junk;
 	c.o.attest_len = c.o.signature_len = c.o.ak_public_len = sizeof(junk);
+	/* No nonce and no explicit no_qualifying_data: refused. */
+	EXPECT_EQ(-EINVAL, cima_tpm_quote_verify(&c.o));
+	c.o.no_qualifying_data = true;
 	/* Known fields only: the junk is looked at and refused as malformed. */
 	EXPECT_EQ(-EBADMSG, cima_tpm_quote_verify(&c.o));
 	c.later[0] = 1;

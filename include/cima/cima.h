@@ -11,5 +11,6 @@
 #include <cima/eventlog.h>
 #include <cima/report.h>
 #include <cima/verify.h>
+#include <cima/evidence.h>
 
 #endif /* CIMA_CIMA_H */

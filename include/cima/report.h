@@ -243,19 +243,25 @@ struct cima_tpm_quote_check {
 	size_t signature_len;
 	const uint8_t *ak_public;	/* marshalled TPM2B_PUBLIC */
 	size_t ak_public_len;
-	const uint8_t *qualifying_data;	/* expected extraData (may be NULL) */
+	/* Expected extraData; NULL is refused unless no_qualifying_data. */
+	const uint8_t *qualifying_data;
 	size_t qualifying_data_len;
 	/* Expected PCR values in selection order (NULL: digest not checked). */
 	const uint8_t *pcr_values;
 	size_t pcr_values_len;
+	/* Check the signature without any nonce (the caller checks
+	 * extraData itself, or freshness does not matter to it). */
+	bool no_qualifying_data;
 };
-#define cima_tpm_quote_check__last_field pcr_values_len
+#define cima_tpm_quote_check__last_field no_qualifying_data
 
 /*
  * 0 if the signature is valid under the AK, the attest is a quote, its
  * extraData equals qualifying_data and its PCR digest equals the hash of
  * pcr_values; else -EBADMSG (malformed), -EKEYREJECTED (bad signature),
  * -ESTALE (nonce differs), -EILSEQ (PCR digest differs), with a message.
+ * Without qualifying_data it is -EINVAL, unless no_qualifying_data says
+ * the extraData is deliberately not checked.
  */
 CIMA_API int cima_tpm_quote_verify(const struct cima_tpm_quote_check *chk);
 /* Verify a TPM report against @report_data (NULL: its own) and its PCRs. */

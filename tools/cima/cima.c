@@ -36,6 +36,8 @@ static const struct subcommand subcommands[] = {
 	{ "report", cmd_report, "get a signed report (TPM quote, TDX quote, SNP report) binding a nonce" },
 	{ "measurement", cmd_measurement, "print measurement registers (TDX MRTD/RTMRs, SNP MEASUREMENT, TPM PCRs)" },
 	{ "verify-report", cmd_verify_report, "check a TDX quote or SNP report against Intel's or AMD's chain, offline" },
+	{ "evidence", cmd_evidence, "write an evidence bundle: report, cima snapshot, every log, a container's view" },
+	{ "reference", cmd_reference, "make reference values for 'verify --evidence' from a trusted run" },
 };
 
 static void usage(FILE *f)

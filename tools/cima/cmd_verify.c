@@ -8,6 +8,7 @@
 
 #include <cima/cima.h>
 
+#include "b64arg.h"
 #include "cmds.h"
 #include "util.h"
 
@@ -15,6 +16,9 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: cima verify [OPTIONS]\n"
+"       cima verify --evidence FILE --nonce B64|--no-nonce [--data B64]\n"
+"                   [--ak-pem FILE] [--root-ca FILE] [--container ID]\n"
+"                   [--reference FILE] [--time EPOCH] [--json]\n"
 "\n"
 "Replay event logs (as 'cima replay' does) and compare every replayed\n"
 "register with the real one: TPM PCRs as the kernel reports them in\n"
@@ -33,6 +37,24 @@ static void usage(FILE *f)
 LOG_ARGS_HELP
 "  -e, --expected FILE  compare with \"<index> <alg> <hex>\" lines from FILE\n"
 "                       instead of the live registers\n"
+"      --live           with --file: compare with THIS machine's registers\n"
+"                       (a log file needs -e or --live, never a silent default)\n"
+"  -j, --json           print the result as JSON\n"
+"\n"
+"Evidence bundles (see 'cima evidence'; no TPM, module or network needed):\n"
+"      --evidence FILE  verify the bundle: signature, freshness, report data,\n"
+"                       quoted registers, logs parse, replay, cima snapshot,\n"
+"                       container view, reference values; stops at the first\n"
+"                       failure and names it\n"
+"  -n, --nonce B64      the nonce the verifier gave (required)...\n"
+"      --no-nonce       ...unless freshness is skipped explicitly\n"
+"  -d, --data B64       expected user data (default: the bundle's, still bound)\n"
+"      --ak-pem FILE    TPM: the pinned AK public key\n"
+"      --root-ca FILE   TPM: root of the AK certificate; TDX: root CA instead\n"
+"                       of the pinned Intel root; SNP: ARK (and ASK) file\n"
+"      --container ID   check this container's view and print its events\n"
+"      --reference FILE reference values; every event not covered is listed\n"
+"      --time EPOCH     certificate validity time (default now)\n"
 "      --tpm-sysfs DIR  read PCRs from DIR/pcr-<alg>/<n> (default\n"
 "                       /sys/class/tpm/tpm0)\n"
 "      --no-event-check do not recompute event digests from event data\n"
@@ -45,8 +67,9 @@ LOG_ARGS_HELP
 "  cima verify -s firmware -f log.bin -e pcrs.txt\n"
 "\n"
 "Exit status: 0 every compared register equals the replayed one and every\n"
-"event is consistent; 1 something differs; 2 bad arguments; 3 a log or a\n"
-"register could not be read, or nothing could be compared.\n", f);
+"event is consistent (bundle: verified); 1 something differs (bundle: not\n"
+"verified); 2 bad arguments; 3 a log, bundle or register could not be read,\n"
+"or nothing could be compared.\n", f);
 }
 
 /* "<index> <alg> <hex>" lines; '#' starts a comment. */
@@ -110,6 +133,47 @@ static void print_hex(FILE *out, const uint8_t *p, size_t n)
 		fprintf(out, "%02x", p[i]);
 }
 
+static void print_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct cima_verify_result *res, int ret)
+{
+	printf("{\"version\":1,\"verified\":%s,\"compared\":%zu,\"unavailable\":%zu,\"mismatches\":[",
+	       ret ? "false" : "true", cima_verify_compared(res), cima_verify_unavailable(res));
+	for (size_t i = 0; i < cima_verify_mismatches(res); i++) {
+		const uint8_t *rv, *ev;
+		uint32_t index;
+		uint16_t alg;
+		size_t len;
+
+		cima_verify_mismatch(res, i, &index, &alg, &rv, &ev, &len);
+		printf("%s{\"index\":%u,\"alg\":\"%s\",\"replayed\":\"", i ? "," : "", index,
+		       cima_alg_name(alg));
+		print_hex(stdout, rv, len);
+		printf("\",\"expected\":\"");
+		print_hex(stdout, ev, len);
+		printf("\"}");
+	}
+	printf("],\"bad_events\":[");
+	for (size_t i = 0; i < cima_verify_bad_events(res); i++) {
+		if (i)
+			putchar(',');
+		print_json_str(cima_verify_bad_event(res, i));
+	}
+	printf("]}\n");
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,6 +182,8 @@ int cmd_verify(int argc, char **argv)
 		{ "tpm-sysfs", required_argument, NULL, 'T' },
 		{ "no-event-check", no_argument, NULL, 'N' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "live", no_argument, NULL, 'L' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -127,10 +193,13 @@ int cmd_verify(int argc, char **argv)
 	struct cima_replay *expected = NULL;
 	const char *expected_path = NULL;
 	struct cima_eventlog *log;
-	bool all = false;
+	bool all = false, live = false, json = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "e:ah", opts, NULL)) != -1) {
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--evidence") || !strncmp(argv[i], "--evidence=", 11))
+			return cmd_verify_evidence(argc, argv);
+	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "e:ajh", opts, NULL)) != -1) {
 		ret = log_args_option(&a, c, optarg, "verify");
 		if (ret < 0)
 			return CIMA_EXIT_USAGE;
@@ -149,6 +218,12 @@ int cmd_verify(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case 'L':
+			live = true;
+			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return CIMA_EXIT_OK;
@@ -159,6 +234,15 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (optind < argc) {
 		tool_err("verify", "unexpected argument '%s'", argv[optind]);
+		return CIMA_EXIT_USAGE;
+	}
+	if (a.file && !expected_path && !live) {
+		tool_err("verify", "--file %s: compare with what? Give -e FILE (the attested machine's values) or --live (this machine's registers)",
+			 a.file);
+		return CIMA_EXIT_USAGE;
+	}
+	if (live && expected_path) {
+		tool_err("verify", "--live and -e exclude each other");
 		return CIMA_EXIT_USAGE;
 	}
 	if (expected_path) {
@@ -173,7 +257,9 @@ int cmd_verify(int argc, char **argv)
 		return CIMA_EXIT_ERROR;
 	}
 	ret = cima_verify_eventlog(log, &vo, &res);
-	if (res) {
+	if (res && json) {
+		print_json(res, ret);
+	} else if (res) {
 		if (all) {
 			cima_verify_dump(res, stdout);
 		} else {

@@ -16,5 +16,9 @@ int cmd_info(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_measurement(int argc, char **argv);
 int cmd_verify_report(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_reference(int argc, char **argv);
+/* cima verify --evidence (cmd_verify() hands over when it sees it). */
+int cmd_verify_evidence(int argc, char **argv);
 
 #endif
