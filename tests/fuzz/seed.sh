@@ -34,6 +34,20 @@ fuzz_report_tdx)
 fuzz_report_snp)
 	add "" "$td/go-sev-guest/attestation.bin"
 	;;
+fuzz_vendor_tdx)
+	add "" "$td/go-tdx-guest/cos-113-tdx-quote.dat"
+	;;
+fuzz_vendor_snp)
+	# The report followed by a certificate table holding its VCEK.
+	[ -f "$td/go-sev-guest/vcek.testcer" ] && python3 -c '
+import struct, sys
+r = open(sys.argv[1], "rb").read(); v = open(sys.argv[2], "rb").read()
+guid = bytes.fromhex("63da758de6644564adc5f4b93be8accd")
+t = guid + struct.pack("<II", 48, len(v)) + bytes(24) + v
+open(sys.argv[3], "wb").write(r + t)' "$td/go-sev-guest/attestation.bin" \
+		"$td/go-sev-guest/vcek.testcer" "$dir/seed-snp-report-vcek-table"
+	add "" "$td/go-sev-guest/attestation.bin"
+	;;
 *)
 	# Other targets (added by other parts of the library) bring their own
 	# seeds in tests/fuzz/seeds/<target>/ when they have any.
