@@ -328,17 +328,19 @@ int cima_reference_from_log(const struct cima_eventlog *log, size_t count,
 			    const char *container, bool any_container, FILE *out)
 {
 	char **ids = NULL, owner[128];
-	size_t nids = 0, n;
+	size_t nids = 0, n, hdr;
 	int ret = 0;
 
 	if (!log || !out)
 		return cima__err(-EINVAL, "reference: NULL argument");
 	if (container && cima__check_container_id(container))
 		return -EINVAL;
-	n = count && count < log->n ? count : log->n;
-	if (count > log->n)
-		return cima__err(-ERANGE, "reference: %zu events asked for, the log has %zu",
-				 count, log->n);
+	/* @count counts records: the Spec ID header is not one. */
+	hdr = log->n && log->ev[0].type == EV_NO_ACTION && !log->ev[0].offset;
+	if (count > log->n - hdr)
+		return cima__err(-ERANGE, "reference: %zu records asked for, the log has %zu",
+				 count, log->n - hdr);
+	n = count ? count + hdr : log->n;
 	fprintf(out, "cima-reference 1\n# made by libcima %s from %zu cima events\n",
 		cima_version(), n);
 	/* Sections in order of first appearance. */

@@ -127,7 +127,9 @@ def main():
                 r = [x for x in recs[1:] if tag in buf[x[3]:x[4]]][0]
             else:
                 r = extended(src, recs)[int(args[1])]
-            buf[r[4] - 1] ^= 0x01
+            # IMA ima-sig data ends with an empty signature field (its
+            # length, 4 zero bytes) after the name's NUL: flip a name byte.
+            buf[r[4] - (6 if src == "ima" else 1)] ^= 0x01
         elif op == "drop-last":
             count = int(b["snapshot"]["count"])
             buf = buf[:recs[count][0]]   # header + count-1 events
