@@ -62,7 +62,7 @@ func (r *logRef) free() {
 // TcgImrEvent is one event, with the original SDK's fields first and
 // libcima's extra facts after them.  All of it is Go memory.
 type TcgImrEvent struct {
-	ImrIndex   uint32         // register replayed into: PCR, or CC MR index (0 MRTD, 1-4 RTMR0-3)
+	ImrIndex   uint32         // register replayed into: PCR, or RTMR number (IMRNone: MRTD record)
 	EventType  TcgEventType   // TCG type; IMA entries: IMA_MEASUREMENT_EVENT
 	Digests    []TcgDigest    // as recorded (IMA: the one template digest)
 	EventSize  uint32         // len(Event)
@@ -297,7 +297,7 @@ func (l *EventLog) Banks() ([]TCG_ALG, error) {
 	return out, nil
 }
 
-// IsCC tells whether register indexes are CC MR indexes (a CCEL source).
+// IsCC tells whether the log is a CC log (a CCEL source: indexes are RTMRs).
 func (l *EventLog) IsCC() bool {
 	if l == nil || l.ref == nil || l.ref.h == nil {
 		return false
@@ -399,8 +399,9 @@ type Mismatch struct {
 type VerifyResult struct {
 	Compared, Unavailable int
 	Mismatches            []Mismatch
-	BadEvents             []string // libcima's description of each inconsistent event
-	Text                  string   // cima_verify_dump: one line per value compared
+	BadEvents             []string  // libcima's description of each inconsistent event
+	SHA1Strength          []TCG_ALG // banks whose IMA values matched only as zero-padded SHA-1
+	Text                  string    // cima_verify_dump: one line per value compared
 }
 
 // Verify replays the log and compares every (index, bank) value with the
@@ -458,6 +459,12 @@ func (l *EventLog) Verify(opts *VerifyOptions) (*VerifyResult, error) {
 	}
 	for i := 0; i < int(C.cima_verify_bad_events(res)); i++ {
 		out.BadEvents = append(out.BadEvents, C.GoString(C.cima_verify_bad_event(res, C.size_t(i))))
+	}
+	var weak [C.CIMA_MAX_BANKS]C.uint16_t
+	if n := int(C.cima_verify_sha1_strength(res, &weak[0], C.CIMA_MAX_BANKS)); n > 0 {
+		for i := 0; i < n && i < len(weak); i++ {
+			out.SHA1Strength = append(out.SHA1Strength, TCG_ALG(weak[i]))
+		}
 	}
 	var drc C.int
 	if p := C.cima_go_verify_dump(res, &drc); p != nil {
@@ -525,6 +532,10 @@ func newHash(alg TCG_ALG) hash.Hash {
 
 var startupLocality = []byte("StartupLocality\x00")
 
+// IMRNone is the ImrIndex of a record no register replays (a CCEL MRTD
+// record; CIMA_IMR_NONE).
+const IMRNone = ^uint32(0)
+
 // ReplayEvents replays a list of events.  A list that is exactly one log as
 // returned by this package is replayed by libcima; any other list (a slice,
 // a filter, events of several logs) is replayed here: every measured event
@@ -560,7 +571,7 @@ func ReplayEvents(events []FormatedTcgEvent, opts *ReplayOptions) (map[int]map[T
 			}
 			continue
 		}
-		if e != nil && !e.Measured {
+		if (e != nil && !e.Measured) || fe.GetImrIndex() == IMRNone {
 			continue
 		}
 		idx := int(fe.GetImrIndex())

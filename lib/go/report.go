@@ -37,6 +37,7 @@ type CCReport struct {
 	Aux        []byte // configfs-tsm auxblob, if any
 	Nonce      []byte // decoded inputs given to GetCCReport
 	UserData   []byte
+	MRTD       []byte // TDX: the TD's build-time measurement (not an IMR)
 
 	// TPM quotes
 	Signature []byte  // TPMT_SIGNATURE
@@ -66,7 +67,7 @@ func (r *CCReport) DumpText() string { return r.text }
 func (r *CCReport) JSON() string { return r.json }
 
 // IMRGroup gives the register values the report carries: the quoted PCRs
-// (TPM), MRTD and RTMR0-3 (TDX), MEASUREMENT (SNP).
+// (TPM), RTMR0-3 as IMR 0-3 (TDX), MEASUREMENT (SNP).
 func (r *CCReport) IMRGroup() IMRGroup { return r.imrs }
 
 // Dump prints the report: QuoteDumpFormatRaw as hex lines of the evidence,
@@ -108,7 +109,8 @@ func argErrno(op string, errno int, format string, a ...interface{}) error {
 
 // VerifyTPMQuote is cima_tpm_quote_verify over captured bytes: a marshalled
 // TPMS_ATTEST, TPMT_SIGNATURE and TPM2B_PUBLIC, the expected qualifying
-// data (nil: not checked) and PCR values (nil: not checked).
+// data (nil: not checked, no_qualifying_data) and PCR values (nil: not
+// checked).
 func VerifyTPMQuote(attest, signature, akPublic, qualifyingData, pcrValues []byte) error {
 	c := (*C.struct_cima_tpm_quote_check)(C.calloc(1, C.sizeof_struct_cima_tpm_quote_check))
 	defer C.free(unsafe.Pointer(c))
@@ -132,6 +134,7 @@ func VerifyTPMQuote(attest, signature, akPublic, qualifyingData, pcrValues []byt
 	c.ak_public, c.ak_public_len = put(akPublic)
 	c.qualifying_data, c.qualifying_data_len = put(qualifyingData)
 	c.pcr_values, c.pcr_values_len = put(pcrValues)
+	c.no_qualifying_data = C.bool(qualifyingData == nil)
 	defer lock()()
 	if rc := C.cima_tpm_quote_verify(c); rc < 0 {
 		return libErr("VerifyTPMQuote", int(rc))
@@ -139,9 +142,10 @@ func VerifyTPMQuote(attest, signature, akPublic, qualifyingData, pcrValues []byt
 	return nil
 }
 
+// tdxIMRs: IMR n = RTMR n, as the original SDK numbers them (MRTD is the
+// report's MRTD field, not an IMR).
 func tdxIMRs(b *C.struct_cima_tdx_td_info) IMRGroup {
-	g := IMRGroup{MaxIndex: 4}
-	g.Group = append(g.Group, TcgDigest{TPM_ALG_SHA384, C.GoBytes(unsafe.Pointer(&b.mr_td[0]), 48)})
+	g := IMRGroup{MaxIndex: 3}
 	for i := 0; i < 4; i++ {
 		g.Group = append(g.Group, TcgDigest{TPM_ALG_SHA384, C.GoBytes(unsafe.Pointer(&b.rtmr[i][0]), 48)})
 	}
@@ -163,6 +167,7 @@ func ParseEvidence(b []byte) (*CCReport, error) {
 	var q C.struct_cima_tdx_quote
 	if C.cima_tdx_quote_parse(cb, n, &q) == 0 {
 		r.Kind, r.imrs = ReportTDXQuote, tdxIMRs(&q.body)
+		r.MRTD = C.GoBytes(unsafe.Pointer(&q.body.mr_td[0]), 48)
 		r.ReportData = C.GoBytes(unsafe.Pointer(&q.body.report_data[0]), 64)
 		r.Blob = r.Blob[:int(q.total_len)]
 		r.text = dumpParsed(func(f *C.FILE) C.int { return C.cima_tdx_quote_dump(&q, f) })
@@ -172,6 +177,7 @@ func ParseEvidence(b []byte) (*CCReport, error) {
 			return nil, libErr("ParseEvidence(tdreport)", int(rc))
 		}
 		r.Kind, r.imrs = ReportTDXTDReport, tdxIMRs(&t.body)
+		r.MRTD = C.GoBytes(unsafe.Pointer(&t.body.mr_td[0]), 48)
 		r.ReportData = C.GoBytes(unsafe.Pointer(&t.body.report_data[0]), 64)
 		r.text = dumpParsed(func(f *C.FILE) C.int { return C.cima_tdx_tdreport_dump(&t, f) })
 	} else {

@@ -80,7 +80,7 @@ func (s SDK) GetDefaultAlgorithm() (TCG_ALG, error) {
 	return TCG_ALG(n), nil
 }
 
-// GetMeasurementCount: TDX 5, SNP 1, TPM 24.
+// GetMeasurementCount: TDX 4 (RTMR0-3), SNP 1, TPM 24.
 func (s SDK) GetMeasurementCount() (int, error) {
 	return s.intCall("GetMeasurementCount", func(o *C.struct_cima_platform_opts) C.int {
 		return C.cima_get_measurement_count(o)
@@ -271,7 +271,7 @@ func (s SDK) GetCCReportWith(nonce, userData []byte, opts *ReportOptions) (*CCRe
 			}
 		}
 	} else if p, err := ParseEvidence(r.Blob); err == nil {
-		r.imrs = p.imrs
+		r.imrs, r.MRTD = p.imrs, p.MRTD
 	}
 	runtime.KeepAlive(r)
 	return r, nil
