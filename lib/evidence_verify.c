@@ -474,13 +474,14 @@ static int check_registers(struct vctx *c)
 
 		if (cima_tdx_quote_parse(ev->blob, ev->blob_len, &q))
 			return fail(c, CIMA_ECHECK_REGISTERS, "quote not parsable");
-		ret = cima_replay_set(c->quoted, 0, CIMA_ALG_SHA384, q.body.mr_td, 48);
+		/* Logs replay into IMRs: RTMR n is index n (MRTD is no IMR). */
+		ret = 0;
 		for (int i = 0; i < 4 && !ret; i++)
-			ret = cima_replay_set(c->quoted, (uint32_t)i + 1, CIMA_ALG_SHA384,
+			ret = cima_replay_set(c->quoted, (uint32_t)i, CIMA_ALG_SHA384,
 					      q.body.rtmr[i], 48);
 		if (ret)
 			return ret;
-		n = 5;
+		n = 4;
 	} else {
 		struct cima_snp_report s;
 
@@ -606,10 +607,11 @@ static ssize_t ima_quoted_prefix(struct vctx *c, uint32_t *regp)
 			return (ssize_t)ima->n;	/* mixed registers: compare whole */
 	reg = pcr;
 	if (c->tdx) {
+		/* TDVF's PCR -> CC MR map; the IMR is the CC MR index - 1. */
 		mr = cima__pcr_to_mr(pcr);
-		if (mr < 0)
+		if (mr < 1)
 			return (ssize_t)ima->n;
-		reg = (uint32_t)mr;
+		reg = (uint32_t)mr - 1;
 	}
 	*regp = reg;
 	for (size_t i = 0; i < cima_replay_count(c->quoted) && nb < CIMA_MAX_BANKS; i++) {

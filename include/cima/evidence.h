@@ -84,9 +84,10 @@ CIMA_API int cima_evidence_save(const struct cima_evidence *ev, FILE *out);
 CIMA_API int cima_evidence_save_file(const struct cima_evidence *ev, const char *path);
 
 /*
- * Parse a bundle strictly: unknown or duplicate keys, a version other than
- * CIMA_EVIDENCE_VERSION, bad base64 or hex, inconsistent sizes are
- * -EBADMSG with the field named.  The content is not verified here.
+ * Parse a bundle strictly: unknown keys, wrong types, a version other than
+ * CIMA_EVIDENCE_VERSION, bad base64 or hex, inconsistent sizes, trailing
+ * data are -EBADMSG with the field named.  (A key given twice is not
+ * detected: json-c keeps the last.)  The content is not verified here.
  * NULL + errno.
  */
 CIMA_API struct cima_evidence *cima_evidence_load(const void *buf, size_t len);
