@@ -48,6 +48,13 @@ open(sys.argv[3], "wb").write(r + t)' "$td/go-sev-guest/attestation.bin" \
 		"$td/go-sev-guest/vcek.testcer" "$dir/seed-snp-report-vcek-table"
 	add "" "$td/go-sev-guest/attestation.bin"
 	;;
+fuzz_evidence)
+	# The VM bundle, and bundles around the published TDX quote and SNP
+	# report (made from the shared data, not kept in the tree).
+	cp "$top"/tests/fuzz/seeds/fuzz_evidence/* "$dir"/ 2>/dev/null
+	[ -r "$td/go-tdx-guest/cos-113-tdx-quote.dat" ] &&
+		python3 "$top/tests/evidence_tamper.py" --make-vendor "$td" "$dir"
+	;;
 *)
 	# Other targets (added by other parts of the library) bring their own
 	# seeds in tests/fuzz/seeds/<target>/ when they have any.
