@@ -5,9 +5,10 @@
     CimaSdk.inst().get_cc_report(nonce=nonce, data=user_data).dump()
 """
 from ._lib import CimaError, CimaValueError
+from .evidence import Evidence, EvidenceResult, verify_evidence
 from .sdk import (CimaSdk, Digest, Event, Measurement, Replay, Report,
                   TcgAlgorithm)
 
 __all__ = ["CimaSdk", "CimaError", "CimaValueError", "Replay", "Digest", "Event", "Measurement", "Report",
-           "TcgAlgorithm"]
+           "TcgAlgorithm", "Evidence", "EvidenceResult", "verify_evidence"]
 __version__ = "0.1.0"

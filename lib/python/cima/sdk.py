@@ -417,6 +417,12 @@ class CimaSdk:
 
     # --- event logs --------------------------------------------------
 
+    def get_cc_evidence(self, nonce=None, data=None, container=None):
+        """An evidence bundle (cima.evidence.Evidence): report, snapshot,
+        every log and the container's view."""
+        from .evidence import get_cc_evidence
+        return get_cc_evidence(nonce, data, container)
+
     def get_cc_eventlog(self, start=None, count=None):
         """Events of every live log (firmware or CCEL, IMA, cima)."""
         for name, v in (("start", start), ("count", count)):
