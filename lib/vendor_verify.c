@@ -44,15 +44,13 @@ const char *cima_vendor_step_name(int step)
 int cima__vctx_init(struct cima__vctx *c, const struct cima_vendor_verify_opts *opts,
 		    const char *what)
 {
+	int ret;
+
 	memset(c, 0, sizeof(*c));
 	c->what = what;
-	c->o.sz = sizeof(c->o);
-	if (opts) {
-		if (opts->sz < sizeof(size_t) || opts->sz > 4096)
-			return cima__err(-EINVAL, "%s: verify options: sz %zu invalid",
-					 what, opts->sz);
-		memcpy(&c->o, opts, opts->sz < sizeof(c->o) ? opts->sz : sizeof(c->o));
-	}
+	ret = CIMA_OPTS_LOAD(cima_vendor_verify_opts, opts, &c->o);
+	if (ret)
+		return ret;
 	if (c->o.result && (c->o.result->sz < sizeof(size_t) || c->o.result->sz > 4096))
 		return cima__err(-EINVAL, "%s: result: sz %zu invalid", what,
 				 c->o.result->sz);

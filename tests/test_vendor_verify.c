@@ -596,7 +596,16 @@ TEST(options_and_names)
 	size_t len;
 	unsigned char *q = must_load(QUOTE, &len);
 
+	struct {
+		struct cima_vendor_verify_opts o;
+		uint64_t newer_field;
+	} big = { .o = { .sz = sizeof(big), .at_time = AT }, .newer_field = 1 };
+
 	EXPECT_EQ(-EINVAL, cima_tdx_quote_verify(q, len, (const void *)&tiny));
+	/* A field from a newer header is never ignored; zero is fine. */
+	EXPECT_EQ(-EINVAL, cima_tdx_quote_verify(q, len, &big.o));
+	big.newer_field = 0;
+	EXPECT_EQ(0, cima_tdx_quote_verify(q, len, &big.o));
 	EXPECT_STREQ("qe-report", cima_vendor_step_name(CIMA_VSTEP_QE_REPORT));
 	EXPECT_STREQ("binding", cima_vendor_step_name(CIMA_VSTEP_BINDING));
 	EXPECT_TRUE(cima_vendor_step_name(99) == NULL);
