@@ -34,8 +34,9 @@
 
 /*
  * Certificate table GUIDs (GHCB spec, SNP extended guest request), as the
- * 16 bytes appear in the table: the string's byte order (RFC 4122), the
- * encoding go-sev-guest's abi package reads.
+ * 16 bytes appear in the table: the string's byte order (RFC 4122), as
+ * go-sev-guest's abi package reads them and virtee/sev's host side writes
+ * them (not the mixed-endian UEFI order).
  */
 static const uint8_t guid_vcek[16] = {
 	0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
