@@ -29,7 +29,7 @@ nok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -lt 2 ] || printf '# %s\n' "$2
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { local what=$1; shift; if "$@" > "$tmp/out" 2>&1; then ok "$what"; else nok "$what"; sed 's/^/# /' "$tmp/out" | head -n 20; fi; }
 
-echo "1..18"
+echo "1..19"
 # O goes in the environment: on make's command line it would reach kbuild,
 # for which O= means something else.
 mk() { O=$O make -C "$top" --no-print-directory "$@"; }
@@ -211,6 +211,15 @@ documented() {
 	done
 	[ -z "$miss" ] || { echo "cima(1) lacks:$miss"; return 1; }
 }
+# Every function libcima(3) names is declared in an installed header.
+lib_named() {
+	local f miss=
+	while read -r _ f; do
+		grep -qE "[ *]$f\(" "$d1"/usr/include/cima/*.h || miss="$miss $f"
+	done < <(grep -oE '^\.BR? cima_[a-z0-9_]+' "$d1/usr/share/man/man3/libcima.3" | sort -u)
+	[ -z "$miss" ] || { echo "libcima(3) names undeclared:$miss"; return 1; }
+}
+check "every function libcima(3) names is declared in <cima/*.h>" lib_named
 ncmds=$(printf '%s\n' "$cmds" | grep -c .)
 check "cima(1) has a section per subcommand ($ncmds) and every long option" documented
 
