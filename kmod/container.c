@@ -16,6 +16,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
+#include <linux/mempool.h>
+#include <linux/limits.h>
 #include <linux/atomic.h>
 #include <linux/cgroup.h>
 #include <linux/sched.h>
@@ -50,18 +52,37 @@ struct cima_seen {
 	char path[];
 };
 
+/*
+ * Reserves for the mkdir probe, which allocates in atomic context: a
+ * container must not go untracked because one GFP_ATOMIC allocation
+ * failed.  Objects come from the slab when it can give them and from the
+ * reserve otherwise.
+ */
+#define CIMA_CONTAINER_RESERVE	16
+static mempool_t *cima_container_pool;
+static mempool_t *cima_path_pool;	/* PATH_MAX buffers */
+
 struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 					    const char *path, gfp_t gfp)
 {
-	struct cima_container *c = kzalloc(sizeof(*c), gfp | __GFP_ACCOUNT);
+	struct cima_container *c;
+	size_t n = strlen(path) + 1;
 
+	c = mempool_alloc(cima_container_pool, gfp | __GFP_ACCOUNT);
 	if (!c)
 		return NULL;
-	c->path = kstrdup(path, gfp | __GFP_ACCOUNT);
+	memset(c, 0, sizeof(*c));
+	c->path = kmalloc(n, gfp | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!c->path && n <= PATH_MAX) {
+		c->path = mempool_alloc(cima_path_pool, gfp);
+		if (c->path)
+			__set_bit(CIMA_C_POOLED_PATH, &c->flags);
+	}
 	if (!c->path) {
-		kfree(c);
+		mempool_free(c, cima_container_pool);
 		return NULL;
 	}
+	memcpy(c->path, path, n);
 	kref_init(&c->ref);
 	c->serial = atomic64_inc_return(&cima_serial);
 	c->cgid = cgid;
@@ -70,6 +91,18 @@ struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 	hash_init(c->seen);
 	INIT_LIST_HEAD(&c->seen_lru);
 	return c;
+}
+
+static void cima_container_free_rcu(struct rcu_head *rcu)
+{
+	struct cima_container *c = container_of(rcu, struct cima_container,
+						rcu);
+
+	if (test_bit(CIMA_C_POOLED_PATH, &c->flags))
+		mempool_free(c->path, cima_path_pool);
+	else
+		kfree(c->path);
+	mempool_free(c, cima_container_pool);
 }
 
 /* May run in atomic context (last reference dropped by a probe). */
@@ -86,8 +119,7 @@ static void cima_container_release(struct kref *ref)
 		list_del(&s->lru);
 		kfree(s);
 	}
-	kfree(c->path);
-	kfree_rcu(c, rcu);
+	call_rcu(&c->rcu, cima_container_free_rcu);
 }
 
 void cima_container_put(struct cima_container *c)
@@ -300,6 +332,15 @@ bool cima_seen_violation(struct cima_container *c, const char *what, int err,
 
 int cima_containers_init(void)
 {
+	cima_container_pool = mempool_create_kmalloc_pool(CIMA_CONTAINER_RESERVE,
+						sizeof(struct cima_container));
+	cima_path_pool = mempool_create_kmalloc_pool(CIMA_CONTAINER_RESERVE / 4,
+						     PATH_MAX);
+	if (!cima_container_pool || !cima_path_pool) {
+		mempool_destroy(cima_path_pool);
+		mempool_destroy(cima_container_pool);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -322,4 +363,9 @@ void cima_containers_exit(void)
 	}
 	xa_destroy(&cima_live);
 	xa_destroy(&cima_cgroups);
+	rcu_barrier();		/* cima_container_free_rcu() is module code */
+	mempool_destroy(cima_path_pool);
+	mempool_destroy(cima_container_pool);
+	cima_path_pool = NULL;
+	cima_container_pool = NULL;
 }

@@ -39,7 +39,7 @@ struct cima_file_id {
 enum cima_file_kind { CIMA_FILE_EXEC, CIMA_FILE_MMAP };
 
 /* cima_container.flags */
-enum { CIMA_C_STOPPED, CIMA_C_LIMITED };
+enum { CIMA_C_STOPPED, CIMA_C_LIMITED, CIMA_C_POOLED_PATH };
 
 struct cima_container {
 	struct kref ref;

@@ -46,6 +46,7 @@
 #include <linux/kprobes.h>
 #include <linux/binfmts.h>
 #include <linux/wait.h>
+#include <linux/mempool.h>
 
 #include <uapi/cima.h>
 
@@ -67,6 +68,22 @@ struct cima_work {
 	struct file *file;		/* CIMA_W_FILE: one reference */
 	u64 cgid;			/* CIMA_W_FILE: the task's cgroup */
 };
+
+/*
+ * Work items come from a reserve when GFP_ATOMIC fails, so that one failed
+ * allocation in a probe does not leave an event unmeasured.
+ */
+#define CIMA_WORK_RESERVE	64
+static mempool_t *cima_work_pool;
+
+static struct cima_work *cima_work_alloc(gfp_t gfp)
+{
+	struct cima_work *w = mempool_alloc(cima_work_pool, gfp);
+
+	if (w)
+		memset(w, 0, sizeof(*w));
+	return w;
+}
 
 static atomic_t cima_pending = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(cima_pending_wq);
@@ -115,7 +132,7 @@ static void cima_work_do(struct cima_work *w, bool as_task)
 	if (w->file)
 		fput(w->file);
 	cima_container_put(w->c);
-	kfree(w);
+	mempool_free(w, cima_work_pool);
 	/*
 	 * Last touch of module data.  Exit waits for the count, then for an
 	 * RCU-tasks grace period, which covers the way out of this function.
@@ -191,11 +208,12 @@ static void cima_probe_mkdir(void *data, struct cgroup *cgrp,
 	if (!cima_policy_match(path, id))
 		return;
 	c = cima_container_alloc(id, cgid, path, GFP_ATOMIC);
-	w = kzalloc(sizeof(*w), GFP_ATOMIC);
+	w = cima_work_alloc(GFP_ATOMIC);
 	if (!c || !w || cima_cg_insert(cgid, c, GFP_ATOMIC)) {
 		cima_lost(NULL);
 		cima_container_put(c);
-		kfree(w);
+		if (w)
+			mempool_free(w, cima_work_pool);
 		return;
 	}
 	w->kind = CIMA_W_START;
@@ -220,7 +238,7 @@ static void cima_probe_rmdir(void *data, struct cgroup *cgrp,
 		cima_container_put(c);	/* a cgroup below the container */
 		return;
 	}
-	w = kzalloc(sizeof(*w), GFP_ATOMIC);
+	w = cima_work_alloc(GFP_ATOMIC);
 	if (!w) {
 		/* Untracked already; its directory stays until exit. */
 		cima_lost(c);
@@ -251,7 +269,7 @@ static void cima_defer_file(enum cima_file_kind kind, struct file *file)
 	c = cima_cg_lookup(cgid);
 	if (!c)
 		return;
-	w = kzalloc(sizeof(*w), GFP_ATOMIC | __GFP_ACCOUNT);
+	w = cima_work_alloc(GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!w) {
 		cima_lost(c);
 		cima_container_put(c);
@@ -386,6 +404,8 @@ void cima_hooks_exit(void)
 	if (cima_wq)
 		destroy_workqueue(cima_wq);
 	cima_wq = NULL;
+	mempool_destroy(cima_work_pool);
+	cima_work_pool = NULL;
 }
 
 int cima_hooks_init(void)
@@ -393,9 +413,13 @@ int cima_hooks_init(void)
 	unsigned int i;
 	int ret;
 
+	cima_work_pool = mempool_create_kmalloc_pool(CIMA_WORK_RESERVE,
+						     sizeof(struct cima_work));
 	cima_wq = alloc_ordered_workqueue("cima", 0);
-	if (!cima_wq)
-		return -ENOMEM;
+	if (!cima_wq || !cima_work_pool) {
+		ret = -ENOMEM;
+		goto err;
+	}
 	for_each_kernel_tracepoint(cima_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(cima_tps); i++) {
 		if (!cima_tps[i].tp) {

@@ -247,6 +247,13 @@ void cima_measure_file(struct cima_container *c, enum cima_file_kind kind,
 	char *pbuf, *path;
 	int ret;
 
+	/*
+	 * A device mapped executable (/dev/zero, say) holds no file content
+	 * to measure: like anonymous memory, it is not covered (IMA skips
+	 * non-regular files the same way).  An exec'd file is always regular.
+	 */
+	if (kind == CIMA_FILE_MMAP && !S_ISREG(file_inode(file)->i_mode))
+		return;
 	pbuf = __getname();
 	if (!pbuf) {
 		cima_lost(c);

@@ -32,8 +32,24 @@ what=${1:-all}
 
 log() { echo "# check-debug: $* ($(date +%H:%M:%S))"; }
 
+# What building a kernel needs beyond make deps (installed only here).
+kbuild_deps() {
+	local p missing=
+	for p in flex bison bc libelf-dev libssl-dev dwarves rsync; do
+		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2> /dev/null | grep -q '^ii' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	log "installing$missing"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing > /dev/null ||
+		{ apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends $missing > /dev/null; }
+}
+
 build_kernel() {
 	[ -f "$src" ] || { echo "check-debug: $src missing (make deps)" >&2; exit 1; }
+	kbuild_deps
 	mkdir -p "$cache"
 	if [ ! -f "$tree/Makefile" ]; then
 		log "unpacking $src"

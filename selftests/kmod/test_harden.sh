@@ -20,7 +20,9 @@
 #    be measured (action=kill logged) and "fail open" lets it run;
 #  - the container's events are charged to its memory cgroup.
 # The module's unload (O_PATH fds kept across rmmod) and its caps are in
-# test_unload.sh, which can reload it.
+# test_unload.sh, which can reload it.  HARDEN_NO_HANG=1 skips the checks
+# that wedge a module without the size cap (1-3, 15-16): for running this
+# file against an older cima.ko.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 . "$top/selftests/common/tap.sh"
@@ -68,6 +70,9 @@ sha() { sha384sum "$1" | cut -d' ' -f1; }
 
 # 1-2: a memfd of 2^40 bytes.
 new_container
+if [ "${HARDEN_NO_HANG:-0}" = 1 ]; then
+	for i in 1 2 3; do tap_skip "hang check $i" "HARDEN_NO_HANG=1"; done
+else
 cat > "$work/bigexec.py" <<'EOF'
 import os, sys
 size = int(sys.argv[1])
@@ -119,6 +124,7 @@ else
 	tap_fail "a task hashing a large file dies on SIGKILL" \
 		"still there 3 s after kill -9: $(cat /proc/$pid/status 2> /dev/null | grep State)"
 	wait $pid
+fi
 fi
 rmdir "$cg"
 
@@ -241,6 +247,10 @@ fi
 
 # 15-16: fail closed kills, fail open runs.
 new_container
+if [ "${HARDEN_NO_HANG:-0}" = 1 ]; then
+	tap_skip "fail closed kills" "HARDEN_NO_HANG=1"
+	tap_skip "fail open runs" "HARDEN_NO_HANG=1"
+else
 n0=$(count)
 timeout -s KILL 60 sh -c 'echo $$ > "$0/cgroup.procs" && exec python3 "$1" $((1 << 40))' "$cg" "$work/bigexec.py"
 rc=$?
@@ -253,6 +263,8 @@ fi
 echo 'fail open' > $fs/policy
 timeout -s KILL 60 sh -c 'echo $$ > "$0/cgroup.procs" && exec python3 "$1" $((1 << 40))' "$cg" "$work/bigexec.py"
 tap_check "fail open: the same exec runs (status 0)" test $? = 0
+fi
+echo 'fail open' > $fs/policy 2> /dev/null
 rmdir "$cg"
 
 # 17-18: memory is charged to the container.
