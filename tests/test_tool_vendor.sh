@@ -15,7 +15,7 @@ vend=$top/tests/data/vendor
 quote=$data/go-tdx-guest/cos-113-tdx-quote.dat
 report=$data/go-sev-guest/attestation.bin
 vcek=$data/go-sev-guest/vcek.testcer
-export LD_LIBRARY_PATH=$O${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export LD_LIBRARY_PATH="$O"${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
@@ -176,16 +176,18 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp384r1 -out "$tmp/vk
 printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' > "$tmp/ca.ext"
 chip=$(python3 -c "import sys; print(open(sys.argv[1], 'rb').read()[0x1a0:0x1e0].hex())" "$report")
 printf '1.3.6.1.4.1.3704.1.4=DER:%s\n' "$chip" > "$tmp/vcek.ext"
-pss="-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sha384"
-openssl req -x509 -new -key "$tmp/ark.key" -subj "/CN=TEST-ARK" -days 30 $pss \
+openssl req -x509 -new -key "$tmp/ark.key" -subj "/CN=TEST-ARK" -days 30 \
+	-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sha384 \
 	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
 	-out "$tmp/t-ark.pem" 2>/dev/null
 openssl req -new -key "$tmp/ask.key" -subj "/CN=TEST-ASK" -out "$tmp/ask.csr" 2>/dev/null
 openssl x509 -req -in "$tmp/ask.csr" -CA "$tmp/t-ark.pem" -CAkey "$tmp/ark.key" -CAcreateserial \
-	-days 30 $pss -extfile "$tmp/ca.ext" -out "$tmp/t-ask.pem" 2>/dev/null
+	-days 30 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sha384 \
+	-extfile "$tmp/ca.ext" -out "$tmp/t-ask.pem" 2>/dev/null
 openssl req -new -key "$tmp/vk.key" -subj "/CN=TEST-VCEK" -out "$tmp/vk.csr" 2>/dev/null
 openssl x509 -req -in "$tmp/vk.csr" -CA "$tmp/t-ask.pem" -CAkey "$tmp/ask.key" -CAcreateserial \
-	-days 30 $pss -extfile "$tmp/vcek.ext" -out "$tmp/t-vcek.pem" 2>/dev/null
+	-days 30 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sha384 \
+	-extfile "$tmp/vcek.ext" -out "$tmp/t-vcek.pem" 2>/dev/null
 cat "$tmp/t-ask.pem" "$tmp/t-ark.pem" > "$tmp/t-chain.pem"
 now=$(($(date +%s) + 60))
 # Sign the published report's first 0x2A0 bytes with the test VCEK (openssl),
@@ -214,7 +216,8 @@ run 1 chain "cima: ... but not to the built-in AMD ARKs" --snp "$tmp/t-report.bi
 printf '1.3.6.1.4.1.3704.1.4=DER:%s\n' "$(echo "$chip" | sed 's/^./f/')" > "$tmp/vcek2.ext"
 [ "$(echo "$chip" | cut -c1)" = f ] && sed -i 's/DER:f/DER:e/' "$tmp/vcek2.ext"
 openssl x509 -req -in "$tmp/vk.csr" -CA "$tmp/t-ask.pem" -CAkey "$tmp/ask.key" -CAcreateserial \
-	-days 30 $pss -extfile "$tmp/vcek2.ext" -out "$tmp/t-vcek2.pem" 2>/dev/null
+	-days 30 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sha384 \
+	-extfile "$tmp/vcek2.ext" -out "$tmp/t-vcek2.pem" 2>/dev/null
 run 1 binding "cima: a VCEK whose hwID is another chip's fails at the binding step" \
 	--snp "$tmp/t-report.bin" --vcek "$tmp/t-vcek2.pem" --ark "$tmp/t-chain.pem" --time "$now"
 
