@@ -29,7 +29,7 @@ nok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -lt 2 ] || printf '# %s\n' "$2
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { local what=$1; shift; if "$@" > "$tmp/out" 2>&1; then ok "$what"; else nok "$what"; sed 's/^/# /' "$tmp/out" | head -n 20; fi; }
 
-echo "1..19"
+echo "1..20"
 # O goes in the environment: on make's command line it would reach kbuild,
 # for which O= means something else.
 mk() { O=$O make -C "$top" --no-print-directory "$@"; }
@@ -220,6 +220,25 @@ lib_named() {
 	[ -z "$miss" ] || { echo "libcima(3) names undeclared:$miss"; return 1; }
 }
 check "every function libcima(3) names is declared in <cima/*.h>" lib_named
+# One version everywhere it is written (packages, pkg-config, dkms.conf,
+# --version, Python, man pages).
+one_version() {
+	local v bad=0 src
+	while read -r src v; do
+		echo "$src: $v"
+		[ "$v" = "$version" ] || bad=1
+	done <<-EOF
+	Makefile $(sed -n 's/^VERSION[[:space:]]*:= *//p' "$top/Makefile")
+	kmod/Makefile $(sed -n 's/^VERSION[[:space:]]*?= *//p' "$top/kmod/Makefile")
+	debian/changelog $(sed -n '1s/^[^ ]* (\([^)-]*\).*/\1/p' "$top/debian/changelog")
+	lib/python/setup.py $(sed -n 's/^ *version="\(.*\)",/\1/p' "$top/lib/python/setup.py")
+	lib/python/cima/__init__.py $(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$top/lib/python/cima/__init__.py")
+	cima.1 $(sed -n 's/^\.TH .* "cima \([^"]*\)".*/\1/p' "$top/Documentation/man/cima.1")
+	cima.pc $(sed -n 's/^Version: //p' "$d1/usr/lib/pkgconfig/cima.pc")
+	EOF
+	return $bad
+}
+check "one version ($version) in the Makefiles, debian/changelog, Python, cima(1), cima.pc" one_version
 ncmds=$(printf '%s\n' "$cmds" | grep -c .)
 check "cima(1) has a section per subcommand ($ncmds) and every long option" documented
 
