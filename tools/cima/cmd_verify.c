@@ -72,11 +72,50 @@ LOG_ARGS_HELP
 "or nothing could be compared.\n", f);
 }
 
-/* "<index> <alg> <hex>" lines; '#' starts a comment. */
+/* Highest register index an -e file may name (TPM PCRs; CC indexes are lower). */
+#define EXPECTED_INDEX_MAX	31
+
+/* A decimal register index: digits only (no sign, no wrap), at most 31. */
+static bool parse_index(const char *s, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 3)
+		return false;
+	v = strtoul(s, &end, 10);
+	if (v > EXPECTED_INDEX_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* @hex (optionally 0x-prefixed, either case) of exactly @n bytes. */
+static bool parse_value(const char *hex, uint8_t *v, size_t n)
+{
+	if (!strncmp(hex, "0x", 2) || !strncmp(hex, "0X", 2))
+		hex += 2;
+	if (strlen(hex) != 2 * n || strspn(hex, "0123456789abcdefABCDEF") != 2 * n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned int b;
+
+		sscanf(hex + 2 * i, "%2x", &b);
+		v[i] = (uint8_t)b;
+	}
+	return true;
+}
+
+/*
+ * Expected values, strictly: "<index> <alg> <hex>" lines ('#' comments),
+ * or tpm2_pcrread's YAML ("<alg>:" then "  <index> : 0x<HEX>" lines).
+ * An index must be decimal 0..31 (no sign, nothing wrapped), each
+ * (index, bank) given once.
+ */
 static struct cima_replay *read_expected(const char *path)
 {
 	struct cima_replay *r = cima_replay_new();
-	char line[512];
+	char line[512], bank[32] = "";
 	unsigned lineno = 0;
 	FILE *f;
 
@@ -89,30 +128,73 @@ static struct cima_replay *read_expected(const char *path)
 		return NULL;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char algname[32], hex[260];
+		char a[32], b[32], c[260], d[8];
 		uint8_t v[CIMA_MAX_DIGEST_SIZE];
-		unsigned int index;
-		size_t n;
+		const char *algname, *hex, *idx;
+		char *t, *colon;
+		uint32_t index;
+		size_t n, len = strcspn(line, "\r\n");
 		int alg, k;
 
 		lineno++;
-		if (line[strspn(line, " \t")] == '#' || line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		k = sscanf(line, "%u %31s %259s", &index, algname, hex);
-		alg = k == 3 ? cima_alg_from_name(algname) : -EINVAL;
-		n = alg > 0 ? cima_alg_digest_size((uint16_t)alg) : 0;
-		if (!n || strlen(hex) != 2 * n) {
-			tool_err("verify", "%s:%u: expected \"<index> <alg> <hex>\"", path, lineno);
+		if (!line[len] && !feof(f)) {
+			tool_err("verify", "%s:%u: line too long", path, lineno);
 			goto fail;
 		}
-		for (size_t i = 0; i < n; i++) {
-			unsigned int b;
-
-			if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
-				tool_err("verify", "%s:%u: bad hex", path, lineno);
+		line[len] = '\0';
+		if (line[strspn(line, " \t")] == '#' || line[strspn(line, " \t")] == '\0')
+			continue;
+		t = line + strspn(line, " \t");
+		colon = strchr(t, ':');
+		if (colon && colon[1] == '\0' && !strpbrk(t, " \t") &&
+		    (size_t)(colon - t) < sizeof(bank)) {
+			/* tpm2_pcrread YAML: "  <alg>:" opens a bank */
+			memcpy(bank, t, (size_t)(colon - t));
+			bank[colon - t] = '\0';
+			if (cima_alg_from_name(bank) <= 0) {
+				tool_err("verify", "%s:%u: unknown bank \"%s\"", path, lineno, bank);
 				goto fail;
 			}
-			v[i] = (uint8_t)b;
+			continue;
+		}
+		if (colon && t != line && *bank) {
+			/* "    <index> : 0x<HEX>" in the current bank */
+			*colon = '\0';
+			k = sscanf(t, "%31s %7s", a, d) == 1 && sscanf(colon + 1, "%259s %7s", c, d) == 1;
+			idx = a;
+			algname = bank;
+			hex = c;
+		} else {
+			k = t == line && sscanf(line, "%31s %31s %259s %7s", a, b, c, d) == 3;
+			idx = a;
+			algname = b;
+			hex = c;
+			*bank = '\0';
+		}
+		if (!k) {
+			tool_err("verify", "%s:%u: expected \"<index> <alg> <hex>\" (or tpm2_pcrread YAML)",
+				 path, lineno);
+			goto fail;
+		}
+		alg = cima_alg_from_name(algname);
+		n = alg > 0 ? cima_alg_digest_size((uint16_t)alg) : 0;
+		if (!parse_index(idx, &index)) {
+			tool_err("verify", "%s:%u: register index \"%s\" is not 0..%d", path, lineno,
+				 idx, EXPECTED_INDEX_MAX);
+			goto fail;
+		}
+		if (!n) {
+			tool_err("verify", "%s:%u: unknown bank \"%s\"", path, lineno, algname);
+			goto fail;
+		}
+		if (!parse_value(hex, v, n)) {
+			tool_err("verify", "%s:%u: not %zu bytes of hex", path, lineno, n);
+			goto fail;
+		}
+		if (cima_replay_value(r, index, (uint16_t)alg, NULL)) {
+			tool_err("verify", "%s:%u: index %u %s given twice", path, lineno, index,
+				 cima_alg_name((uint16_t)alg));
+			goto fail;
 		}
 		if (cima_replay_set(r, index, (uint16_t)alg, v, n)) {
 			tool_lib_err("verify", EINVAL);
