@@ -1,0 +1,3 @@
+module cima
+
+go 1.19

@@ -1,0 +1,7 @@
+module cima-sdk-user
+
+go 1.19
+
+require cima v0.0.0
+
+replace cima => ../../../lib/go
