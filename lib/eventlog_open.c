@@ -38,7 +38,9 @@ static struct cima_eventlog *parse_owned(uint8_t *buf, size_t len, int source,
 		ret = cima__tcg_parse(log, buf, len, source);
 		break;
 	case CIMA_SOURCE_IMA:
-		ret = cima__ima_parse(log, buf, len, ima_alg ? ima_alg : CIMA_ALG_SHA1);
+		/* No algorithm given (nor in the file's name): from the list itself. */
+		ret = cima__ima_parse(log, buf, len,
+				      ima_alg ? ima_alg : cima__ima_detect_alg(buf, len));
 		break;
 	default:
 		ret = cima__err(-EINVAL, "cannot parse source %d from bytes", source);
@@ -132,17 +134,45 @@ static const char *default_path(int source)
 	return NULL;
 }
 
+#define CIMA_PATH_SELF_LOG	CIMA_FS_ROOT "/" CIMA_DIR_SELF "/" CIMA_CFILE_BINARY_LOG
+
+/*
+ * The cima view this process gets: inside a tracked container the module
+ * resolves self/ to the container's own view (every event, others' data
+ * redacted) and refuses the global log; elsewhere self/ gives -ENOENT.
+ * Returns the parsed view, or NULL with errno ENOENT when not in a
+ * container (or the module is absent).
+ */
+static struct cima_eventlog *open_self(void)
+{
+	if (!file_exists(CIMA_PATH_SELF_LOG)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return open_file(CIMA_PATH_SELF_LOG, CIMA_SOURCE_CIMA, 0);
+}
+
 static struct cima_eventlog *open_all(void)
 {
 	static const int order[] = { CIMA_SOURCE_FIRMWARE, CIMA_SOURCE_CCEL,
 				     CIMA_SOURCE_IMA, CIMA_SOURCE_CIMA };
-	struct cima_eventlog *log = NULL;
+	struct cima_eventlog *log = NULL, *self;
+	bool in_container;
 
+	self = open_self();
+	if (!self && errno != ENOENT)
+		return NULL;
+	in_container = self != NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		const char *path = default_path(order[i]);
 		struct cima_eventlog *one;
 		int ret;
 
+		if (order[i] == CIMA_SOURCE_CIMA && self) {
+			one = self;
+			self = NULL;
+			goto add;
+		}
 		if (!file_exists(path))
 			continue;
 		/* A TDX guest with a vTPM: the firmware log already covers boot. */
@@ -150,13 +180,22 @@ static struct cima_eventlog *open_all(void)
 		    (log->sources & (1u << CIMA_SOURCE_FIRMWARE)))
 			continue;
 		one = open_file(path, order[i], 0);
+		/*
+		 * In a container the platform logs are readable only with
+		 * root's rights over a mounted securityfs: without them the
+		 * container still gets its own view.
+		 */
+		if (!one && in_container && (errno == EACCES || errno == EPERM))
+			continue;
 		if (!one) {
 			int err = errno;
 
+			cima_eventlog_free(self);
 			cima_eventlog_free(log);
 			errno = err;
 			return NULL;
 		}
+add:
 		if (!log) {
 			log = one;
 			continue;
@@ -210,7 +249,15 @@ struct cima_eventlog *cima_eventlog_open(const struct cima_eventlog_opts *opts)
 			}
 			path = cpath;
 		}
-		log = open_file(path, o.source, o.ima_alg);
+		log = NULL;
+		/* The live cima log, from inside a container: its own view. */
+		if (o.source == CIMA_SOURCE_CIMA && !o.path && !o.container) {
+			log = open_self();
+			if (!log && errno != ENOENT)
+				return NULL;
+		}
+		if (!log)
+			log = open_file(path, o.source, o.ima_alg);
 	}
 	if (!log)
 		return NULL;

@@ -70,7 +70,7 @@ static bool exists(const struct cima__plat *p, const char *path)
 static bool detected(const struct cima__plat *p, const struct cima_platform_ops *ops,
 		     const char *prov, bool tcti_given)
 {
-	if (exists(p, ops->dev))
+	if (exists(p, ops->dev) || (ops->dev_alt && exists(p, ops->dev_alt)))
 		return true;
 	if (ops->tsm_provider && !strcmp(prov, ops->tsm_provider))
 		return true;

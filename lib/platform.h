@@ -60,6 +60,8 @@ struct cima_platform_ops {
 	const char *name;
 	/* Device node whose presence selects the platform in detection. */
 	const char *dev;
+	/* Another path whose presence selects it (registers only), or NULL. */
+	const char *dev_alt;
 	/* configfs-tsm provider name, or NULL. */
 	const char *tsm_provider;
 	/* Registers: count, and their one algorithm (0: per-device banks). */

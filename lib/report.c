@@ -10,6 +10,7 @@
 
 #include <uapi/cima.h>
 
+#include "broker.h"
 #include "report_internal.h"
 
 static int check_input(const char *what, const void *p, size_t len)
@@ -56,6 +57,8 @@ void cima_report_free(struct cima_report *r)
 	free(r->sig);
 	free(r->akpub);
 	free(r->pcrs);
+	free(r->binding);
+	free(r->view);
 	free(r);
 }
 
@@ -98,6 +101,12 @@ struct cima_report *cima_get_cc_report(const void *nonce, size_t nonce_len,
 	int ret;
 
 	ret = CIMA_OPTS_LOAD(cima_report_opts, opts, &o);
+	/* In a tracked container with the broker's socket: the broker. */
+	if (!ret && !o.platform && !getenv("CIMA_PLATFORM")) {
+		ret = cima__broker_report(nonce, nonce_len, data, data_len, &r);
+		if (ret == 1)
+			return r;
+	}
 	for (int attempt = 1; !ret; attempt++) {
 		r = calloc(1, sizeof(*r));
 		if (!r)
@@ -183,3 +192,30 @@ int cima_report_snapshot(const struct cima_report *r, uint64_t *count,
 	return (int)r->snap.v.nbanks;
 }
 
+
+const uint8_t *cima_report_binding(const struct cima_report *r, size_t *len)
+{
+	if (!r || !r->binding) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (len)
+		*len = r->binding_len;
+	return r->binding;
+}
+
+const uint8_t *cima_report_container_view(const struct cima_report *r, size_t *len)
+{
+	if (!r || !r->view) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (len)
+		*len = r->view_len;
+	return r->view;
+}
+
+const char *cima_report_container(const struct cima_report *r)
+{
+	return r && r->container[0] ? r->container : NULL;
+}

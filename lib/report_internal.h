@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <uapi/cima.h>
+
 #include "platform.h"
 #include "securityfs.h"
 
@@ -31,6 +33,12 @@ struct cima_report {
 	/* evidence snapshot (lib/snapshot.c) */
 	bool has_snapshot;
 	struct cima__sfs_snapshot snap;
+	/* from the report broker (lib/broker.h): what it bound, and the view */
+	uint8_t *binding;
+	size_t binding_len;
+	uint8_t *view;
+	size_t view_len;
+	char container[CIMA_ID_MAX + 1];
 };
 
 /*

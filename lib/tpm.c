@@ -79,10 +79,53 @@ static int get_banks(struct tpm *t, uint16_t *algs, size_t max)
 	return n;
 }
 
+/*
+ * No device node but the kernel's sysfs PCRs (5.12+; world-readable): a
+ * container given no TPM device still reads its registers there.  Only
+ * when no TCTI was named (the default device TCTI) and the device is
+ * absent.  @dir receives the sysfs directory.
+ */
+static bool tpm_use_sysfs(const struct cima__plat *p, char *dir, size_t size)
+{
+	char dev[300];
+
+	if (strncmp(p->tcti, "device:", 7))
+		return false;
+	cima__path(p, dev, sizeof(dev), TPM_DEV);
+	if (strcmp(p->tcti + 7, dev) || !access(dev, F_OK))
+		return false;
+	cima__path(p, dir, size, CIMA_PATH_TPM_PCRS);
+	return true;
+}
+
+static int tpm_sysfs_banks(const char *dir, uint16_t *algs, size_t max)
+{
+	static const uint16_t known[] = { CIMA_ALG_SHA1, CIMA_ALG_SHA256, CIMA_ALG_SHA384,
+					  CIMA_ALG_SHA512, CIMA_ALG_SM3_256 };
+	uint8_t v[CIMA_MAX_DIGEST_SIZE];
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+		if (cima_read_tpm_pcr(dir, 0, known[i], v, sizeof(v)) < 0)
+			continue;
+		if ((size_t)n < max)
+			algs[n] = known[i];
+		n++;
+	}
+	if (!n)
+		return cima__err(-ENODEV, "tpm: no %s and no PCR bank in %s", TPM_DEV, dir);
+	return n;
+}
+
 static int tpm_banks(const struct cima__plat *p, uint16_t *algs, size_t max)
 {
+	char dir[512];
 	struct tpm t;
-	int ret = tpm_open(p, &t);
+	int ret;
+
+	if (tpm_use_sysfs(p, dir, sizeof(dir)))
+		return tpm_sysfs_banks(dir, algs, max);
+	ret = tpm_open(p, &t);
 
 	if (ret)
 		return ret;
@@ -155,8 +198,16 @@ static int tpm_pcr_read(const struct cima__plat *p, int index, uint16_t alg,
 	struct tpm t;
 	int ret;
 
+	char dir[512];
+
 	if (!size)
 		return cima__err(-EOPNOTSUPP, "tpm: algorithm 0x%x unknown", alg);
+	if (tpm_use_sysfs(p, dir, sizeof(dir))) {
+		ret = cima_read_tpm_pcr(dir, (uint32_t)index, alg, digest,
+					CIMA_MAX_DIGEST_SIZE);
+		return ret == -ENOENT ? cima__err(-EOPNOTSUPP, "tpm: no %s bank in %s",
+						  cima_alg_name(alg), dir) : ret;
+	}
 	ret = tpm_open(p, &t);
 	if (ret)
 		return ret;
@@ -454,6 +505,7 @@ const struct cima_platform_ops cima__tpm_ops = {
 	.id = CIMA_PLATFORM_TPM,
 	.name = "tpm",
 	.dev = TPM_DEV,
+	.dev_alt = CIMA_PATH_TPM_PCRS "/pcr-sha256",
 	.nregs = 24,
 	.algorithms = tpm_banks,
 	.measurement = tpm_pcr_read,

@@ -207,6 +207,18 @@ CIMA_API const uint8_t *cima_report_aux(const struct cima_report *r,
 					size_t *len);
 /* Where the report came from: "configfs-tsm:tdx_guest", "ioctl", "tpm:..." */
 CIMA_API const char *cima_report_source(const struct cima_report *r);
+/*
+ * Reports from the report broker (a container's report, Documentation/
+ * container.md): the text the report binds with the nonce ("cima-reportd/1"
+ * lines naming the container the kernel resolved, its cgroup and the
+ * caller's data), the container's view of the cima log (its first
+ * snapshot-count records), and the container id.  NULL (errno ENOENT) for
+ * other reports.
+ */
+CIMA_API const uint8_t *cima_report_binding(const struct cima_report *r, size_t *len);
+CIMA_API const uint8_t *cima_report_container_view(const struct cima_report *r,
+						   size_t *len);
+CIMA_API const char *cima_report_container(const struct cima_report *r);
 /* Evidence snapshot folded in (or NULL): count, banks, values. */
 CIMA_API int cima_report_snapshot(const struct cima_report *r, uint64_t *count,
 				  uint16_t *algs, const uint8_t **values,
