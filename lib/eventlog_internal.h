@@ -71,6 +71,8 @@ int cima__tcg_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		    int source);
 int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 		    uint16_t alg);
+/* Template digest algorithm of an IMA list, from its structure (lib/ima.c). */
+uint16_t cima__ima_detect_alg(const uint8_t *buf, size_t len);
 /* Hash an IMA event's template data with @alg as the kernel does. */
 int cima__ima_template_hash(const struct cima_event *ev, uint16_t alg,
 			    uint8_t *out);

@@ -112,6 +112,33 @@ int cima__ima_parse(struct cima_eventlog *log, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/*
+ * The template digest size of an IMA list whose algorithm nobody told us
+ * (a per-bank list of kernels >= 6.10 carries that bank's digest size; a
+ * file may have any name): the first of sha1, sha256, sha384, sha512 with
+ * which the whole list parses.  sha1 when none does (its parse error is
+ * then the one reported).  A 32-byte list is taken as sha256 (sm3_256 has
+ * the same size: give ima_alg for it).
+ */
+uint16_t cima__ima_detect_alg(const uint8_t *buf, size_t len)
+{
+	static const uint16_t algs[] = { CIMA_ALG_SHA1, CIMA_ALG_SHA256,
+					 CIMA_ALG_SHA384, CIMA_ALG_SHA512 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(algs); i++) {
+		struct cima_eventlog *log = cima__eventlog_new();
+		int ret;
+
+		if (!log)
+			break;
+		ret = cima__ima_parse(log, buf, len, algs[i]);
+		cima_eventlog_free(log);
+		if (!ret)
+			return algs[i];
+	}
+	return CIMA_ALG_SHA1;
+}
+
 int cima__ima_template_hash(const struct cima_event *ev, uint16_t alg, uint8_t *out)
 {
 	if (ev->flags & EVF_IMA_LEGACY) {
