@@ -167,10 +167,13 @@ static int replay_event(struct cima_replay *r, const struct cima_eventlog *log,
 			for (size_t i = 0; i < ev->ndig; i++)
 				if (ev->alg[i] == alg)
 					d = ev->dig[i];
+			/*
+			 * An event that carries only some of the log's banks
+			 * (Windows measured-boot logs do this) extends only
+			 * those: the others are left as they are.
+			 */
 			if (!d)
-				return cima__err(-EBADMSG, "event %zu (%s, index %u, offset %zu): no %s digest to replay",
-						 ev->number, cima_source_name(ev->source),
-						 ev->index, ev->offset, cima_alg_name(alg));
+				continue;
 		}
 		if (ev->source == CIMA_SOURCE_FIRMWARE && ev->index == 0 &&
 		    log->locality >= 0)
