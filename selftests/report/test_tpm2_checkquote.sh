@@ -6,7 +6,7 @@
 # computed by openssl; 20 concurrent `cima report` runs each carry their
 # own nonce and verify.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cima=${CIMA:-$top/build/cima}
+cima=${CIMA:-${O:-$top/build}/cima}
 export TPM2TOOLS_TCTI=${TPM2TOOLS_TCTI:-device:/dev/tpmrm0}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
