@@ -39,3 +39,23 @@ char *cima_go_verify_dump(const struct cima_verify_result *r, int *rc)
 {
 	return dump((dump_fn)cima_verify_dump, r, rc);
 }
+
+char *cima_go_evidence_save(const struct cima_evidence *ev, int *rc, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f) {
+		*rc = -errno;
+		return NULL;
+	}
+	*rc = cima_evidence_save(ev, f);
+	if (fclose(f) && *rc >= 0)
+		*rc = -EIO;
+	return buf;
+}
+
+char *cima_go_evidence_result_json(const struct cima_evidence_result *res, int *rc)
+{
+	return dump((dump_fn)cima_evidence_result_dump_json, res, rc);
+}

@@ -7,4 +7,7 @@
 char *cima_go_event_dump(const struct cima_event *ev, int *rc);
 char *cima_go_report_dump(const struct cima_report *r, int json, int *rc);
 char *cima_go_verify_dump(const struct cima_verify_result *r, int *rc);
+
+char *cima_go_evidence_save(const struct cima_evidence *ev, int *rc, size_t *len);
+char *cima_go_evidence_result_json(const struct cima_evidence_result *res, int *rc);
 #endif

@@ -9,6 +9,7 @@ package cima
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -438,4 +439,58 @@ func TestConcurrentNoLeak(t *testing.T) {
 	if n := LiveHandles(); n != base {
 		t.Errorf("%d libcima handles still held after GC", n-base)
 	}
+}
+
+func TestEvidenceBundle(t *testing.T) {
+	d := filepath.Join(top(t), "tests", "data", "evidence", "vm-6.12")
+	raw := read(t, filepath.Join(d, "bundle.json"))
+	nonce, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(read(t, filepath.Join(d, "nonce")))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := LoadEvidence(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	if ev.Platform() != "tpm" {
+		t.Errorf("platform %q", ev.Platform())
+	}
+	ak := filepath.Join(d, "ak.pem")
+	res, err := ev.Verify(&EvidenceVerifyOptions{Nonce: nonce, AKPEMPath: ak})
+	if err != nil || res.Failed != "" || len(res.Checks) != 9 || res.Checks[0].Status != "pass" {
+		t.Fatalf("verify: %v %+v", err, res)
+	}
+	// Another nonce: the freshness check fails, with the library's text.
+	bad := append([]byte{}, nonce...)
+	bad[0] ^= 1
+	res, err = ev.Verify(&EvidenceVerifyOptions{Nonce: bad, AKPEMPath: ak})
+	wantErr(t, "stale nonce", err, syscall.EKEYREJECTED, "Evidence.Verify")
+	if res == nil || res.Failed != "freshness" {
+		t.Errorf("stale nonce: %+v", res)
+	}
+	_, err = ev.Verify(&EvidenceVerifyOptions{})
+	wantErr(t, "no nonce", err, syscall.EINVAL)
+	// The bundle's logs, once verified, replay like any log.
+	fw, err := ev.Log("firmware")
+	if err != nil || len(fw.Events()) < 10 {
+		t.Fatalf("firmware log: %v", err)
+	}
+	// Round trip, and a tampered copy.
+	js, err := ev.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev2, err := LoadEvidence(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev2.Verify(&EvidenceVerifyOptions{Nonce: nonce, AKPEMPath: ak}); err != nil {
+		t.Errorf("reloaded bundle: %v", err)
+	}
+	ev2.Close()
+	_, err = LoadEvidence(bytes.Replace(raw, []byte(`"platform"`), []byte(`"platfrom"`), 1))
+	wantErr(t, "unknown key", err, syscall.EBADMSG, "LoadEvidence")
+	_, err = LoadEvidence([]byte("{"))
+	wantErr(t, "not JSON", err, syscall.EBADMSG)
 }
