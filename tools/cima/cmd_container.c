@@ -31,6 +31,7 @@ static void usage(FILE *f)
 "                replay of the container's own events in its view\n"
 "\n"
 "Options:\n"
+"  -j, --json         the same as --format json\n"
 "  -F, --format FMT   output format (as for cima eventlog / cima replay)\n"
 "  -h, --help         show this help\n"
 "\n"
@@ -127,16 +128,20 @@ int cmd_container(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *format = "text", *verb, *id = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "F:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			format = optarg;
+			break;
+		case 'j':
+			format = "json";
 			break;
 		case 'h':
 			usage(stdout);

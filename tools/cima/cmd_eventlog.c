@@ -21,6 +21,7 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 LOG_ARGS_HELP
+"  -j, --json         the same as --format json\n"
 "  -F, --format FMT   text (default): one block per event with its number,\n"
 "                     register index, type and TCG name, every digest and the\n"
 "                     event data as hex + ASCII;\n"
@@ -42,6 +43,7 @@ int cmd_eventlog(int argc, char **argv)
 	static const struct option opts[] = {
 		LOG_ARGS_LONGOPTS,
 		{ "format", required_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -50,7 +52,7 @@ int cmd_eventlog(int argc, char **argv)
 	struct cima_eventlog *log;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "F:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "F:jh", opts, NULL)) != -1) {
 		ret = log_args_option(&a, c, optarg, "eventlog");
 		if (ret < 0)
 			return CIMA_EXIT_USAGE;
@@ -59,6 +61,9 @@ int cmd_eventlog(int argc, char **argv)
 		switch (c) {
 		case 'F':
 			format = optarg;
+			break;
+		case 'j':
+			format = "json";
 			break;
 		case 'h':
 			usage(stdout);

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 "Options:\n"
 "  --platform P  use platform P instead of detecting (also: $CIMA_PLATFORM)\n"
 "  --no-tsm      ignore configfs-tsm (TDX: unsigned TDREPORT via ioctl)\n"
+"  -j, --json    print one JSON object (the event count as a string)\n"
 "  -h, --help    this text\n"
 "\n"
 "$CIMA_TPM_TCTI selects another TPM (e.g. swtpm:port=2321).\n");
@@ -39,20 +40,25 @@ int cmd_info(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "platform", required_argument, NULL, 'p' },
 		{ "no-tsm", no_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	CIMA_OPTS(cima_platform_opts, po);
 	uint16_t algs[8];
-	char line[256];
+	char line[256], backend[160] = "";
 	int c, plat, n, count;
+	bool json = false;
 	FILE *f;
 
 	/* libtss2 logs TPM errors on stderr itself; the library reports them. */
 	if (!cima_verbose)
 		setenv("TSS2_LOG", "all+NONE", 0);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			json = true;
+			break;
 		case 'p':
 			po.platform = cima_platform_from_name(optarg);
 			if (po.platform < 0) {
@@ -80,20 +86,19 @@ int cmd_info(int argc, char **argv)
 		tool_lib_err("info", plat);
 		return CIMA_EXIT_ERROR;
 	}
-	printf("platform: %s\n", cima_platform_name(plat));
 	switch (plat) {
 	case CIMA_PLATFORM_TPM:
-		printf("backend: TPM2_Quote via libtss2-esys (%s)\n",
-		       getenv("CIMA_TPM_TCTI") ? getenv("CIMA_TPM_TCTI") : "device:/dev/tpmrm0");
+		snprintf(backend, sizeof(backend), "TPM2_Quote via libtss2-esys (%s)",
+			 getenv("CIMA_TPM_TCTI") ? getenv("CIMA_TPM_TCTI") : "device:/dev/tpmrm0");
 		break;
 	case CIMA_PLATFORM_TDX:
 	case CIMA_PLATFORM_SNP:
 		if (!po.no_tsm && access("/sys/kernel/config/tsm/report", W_OK) == 0)
-			printf("backend: configfs-tsm (/sys/kernel/config/tsm/report)\n");
+			snprintf(backend, sizeof(backend), "configfs-tsm (/sys/kernel/config/tsm/report)");
 		else
-			printf("backend: ioctl (%s)%s\n",
-			       plat == CIMA_PLATFORM_TDX ? "/dev/tdx_guest" : "/dev/sev-guest",
-			       plat == CIMA_PLATFORM_TDX ? ", unsigned TDREPORT only" : "");
+			snprintf(backend, sizeof(backend), "ioctl (%s)%s",
+				 plat == CIMA_PLATFORM_TDX ? "/dev/tdx_guest" : "/dev/sev-guest",
+				 plat == CIMA_PLATFORM_TDX ? ", unsigned TDREPORT only" : "");
 		break;
 	}
 	n = cima_get_algorithms(algs, 8, &po);
@@ -101,14 +106,59 @@ int cmd_info(int argc, char **argv)
 		tool_lib_err("info: banks", n);
 		return CIMA_EXIT_ERROR;
 	}
+	c = cima_get_default_algorithm(&po);
+	count = cima_get_measurement_count(&po);
+	if (json) {
+		/* {"version":1,"platform","backend","banks":[...],
+		 *  "default_algorithm","registers","module":{...}|null} */
+		printf("{\"version\":1,\"platform\":\"%s\",\"backend\":\"%s\",\"banks\":[",
+		       cima_platform_name(plat), backend);
+		for (int i = 0; i < n && i < 8; i++)
+			printf("%s\"%s\"", i ? "," : "",
+			       cima_alg_name(algs[i]) ? cima_alg_name(algs[i]) : "unknown");
+		printf("],\"default_algorithm\":");
+		if (c > 0)
+			printf("\"%s\"", cima_alg_name((uint16_t)c));
+		else
+			printf("null");
+		printf(",\"registers\":%d,\"module\":", count);
+		f = fopen(CIMA_FS_ROOT "/" CIMA_FILE_REGISTER, "r");
+		if (!f) {
+			printf("null}\n");
+			return CIMA_EXIT_OK;
+		}
+		printf("{\"register\":{");
+		for (int k = 0; fgets(line, sizeof(line), f);) {
+			char key[32], val[200];
+
+			if (sscanf(line, "%31s %199s", key, val) != 2 ||
+			    strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key) ||
+			    strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(val))
+				continue;
+			printf("%s\"%s\":\"%s\"", k++ ? "," : "", key, val);
+		}
+		fclose(f);
+		printf("},\"events\":");
+		f = fopen(CIMA_FS_ROOT "/" CIMA_FILE_COUNT, "r");
+		if (f && fgets(line, sizeof(line), f) && strspn(line, "0123456789") > 0) {
+			line[strspn(line, "0123456789")] = '\0';
+			printf("\"%s\"}}\n", line);
+		} else {
+			printf("null}}\n");
+		}
+		if (f)
+			fclose(f);
+		return CIMA_EXIT_OK;
+	}
+	printf("platform: %s\n", cima_platform_name(plat));
+	if (*backend)
+		printf("backend: %s\n", backend);
 	printf("banks:");
 	for (int i = 0; i < n && i < 8; i++)
 		printf(" %s", cima_alg_name(algs[i]) ? cima_alg_name(algs[i]) : "unknown");
 	printf("\n");
-	c = cima_get_default_algorithm(&po);
 	if (c > 0)
 		printf("default algorithm: %s\n", cima_alg_name((uint16_t)c));
-	count = cima_get_measurement_count(&po);
 	printf("registers: %d\n", count);
 	f = fopen(CIMA_FS_ROOT "/" CIMA_FILE_REGISTER, "r");
 	if (!f) {

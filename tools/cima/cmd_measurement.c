@@ -24,6 +24,7 @@ static void usage(FILE *f)
 "  -i, --index N   one register only (default: all)\n"
 "  -a, --alg NAME  bank (sha256, sha384, ...; default: the platform's)\n"
 "  --platform P    tpm, tdx or snp instead of detecting ($CIMA_PLATFORM)\n"
+"  -j, --json      print {\"version\":1,\"alg\",\"registers\":[{\"index\",\"value\"}]}\n"
 "  -h, --help      this text\n"
 "\n"
 "Example: cima measurement --index 10 --alg sha256   # IMA's PCR\n");
@@ -35,20 +36,24 @@ int cmd_measurement(int argc, char **argv)
 		{ "index", required_argument, NULL, 'i' },
 		{ "alg", required_argument, NULL, 'a' },
 		{ "platform", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	CIMA_OPTS(cima_platform_opts, po);
 	uint8_t d[CIMA_MAX_DIGEST_SIZE];
 	uint32_t index = 0;
-	bool one = false;
+	bool one = false, json = false;
 	int c, alg = 0, count, n;
 
 	/* libtss2 logs TPM errors on stderr itself; the library reports them. */
 	if (!cima_verbose)
 		setenv("TSS2_LOG", "all+NONE", 0);
-	while ((c = getopt_long(argc, argv, "i:a:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:a:jh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			json = true;
+			break;
 		case 'i':
 			if (!tool_parse_u32(optarg, &index) || index > 1023) {
 				tool_err("measurement", "--index %s: not a register number", optarg);
@@ -95,6 +100,8 @@ int cmd_measurement(int argc, char **argv)
 		tool_lib_err("measurement", count);
 		return CIMA_EXIT_ERROR;
 	}
+	if (json)
+		printf("{\"version\":1,\"alg\":\"%s\",\"registers\":[", cima_alg_name((uint16_t)alg));
 	for (int i = one ? (int)index : 0; i < (one ? (int)index + 1 : count); i++) {
 		n = cima_get_cc_measurement(i, (uint16_t)alg, d, &po);
 		if (n < 0) {
@@ -105,10 +112,15 @@ int cmd_measurement(int argc, char **argv)
 			tool_lib_err(ctx, n);
 			return n == -EINVAL ? CIMA_EXIT_USAGE : CIMA_EXIT_ERROR;
 		}
-		printf("%d %s ", i, cima_alg_name((uint16_t)alg));
+		if (json)
+			printf("%s{\"index\":%d,\"value\":\"", i > (one ? (int)index : 0) ? "," : "", i);
+		else
+			printf("%d %s ", i, cima_alg_name((uint16_t)alg));
 		for (int k = 0; k < n; k++)
 			printf("%02x", d[k]);
-		printf("\n");
+		printf(json ? "\"}" : "\n");
 	}
+	if (json)
+		printf("]}\n");
 	return CIMA_EXIT_OK;
 }

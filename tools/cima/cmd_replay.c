@@ -29,6 +29,7 @@ LOG_ARGS_HELP
 "                     log declares; IMA alone: sha1 sha256 sha384 sha512)\n"
 "      --container ID cima log of container ID: replay only its own events,\n"
 "                     giving its virtual register\n"
+"  -j, --json         the same as --format json\n"
 "  -F, --format FMT   text (default): \"<index> <alg> <hex>\" lines;\n"
 "                     json: {\"version\":1,\"registers\":{\"<index>\":{\"<alg>\":\"<hex>\"}}}\n"
 "  -h, --help         show this help\n"
@@ -48,6 +49,7 @@ int cmd_replay(int argc, char **argv)
 		{ "bank", required_argument, NULL, 'b' },
 		{ "container", required_argument, NULL, 'C' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -59,7 +61,7 @@ int cmd_replay(int argc, char **argv)
 	struct cima_replay *r;
 	int c, ret, alg;
 
-	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "b:F:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, LOG_ARGS_SHORTOPTS "b:F:jh", opts, NULL)) != -1) {
 		ret = log_args_option(&a, c, optarg, "replay");
 		if (ret < 0)
 			return CIMA_EXIT_USAGE;
@@ -84,6 +86,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'F':
 			format = optarg;
+			break;
+		case 'j':
+			format = "json";
 			break;
 		case 'h':
 			usage(stdout);
