@@ -53,13 +53,14 @@ int main(void)
 	S(cima_eventlog_opts) S(cima_replay_opts) S(cima_verify_opts)
 	S(cima_platform_opts) S(cima_report_opts) S(cima_tpm_quote_check)
 	S(cima_tdx_td_info) S(cima_tdx_quote) S(cima_tdx_tdreport) S(cima_snp_report)
+	S(cima_evidence_opts) S(cima_evidence_verify_opts)
 	return 0;
 }
 C
 cc -I"$top/include" -o "$tmp/layout" "$tmp/layout.c" && "$tmp/layout" > "$tmp/c.txt" &&
 	"$CARGO_TARGET_DIR/debug/examples/layout" > "$tmp/rs.txt" &&
 	diff "$tmp/c.txt" "$tmp/rs.txt" > "$tmp/layout.diff" 2>&1
-res $? "cima-sys structs have the C headers' size and alignment (10 structs)" "$tmp/layout.diff"
+res $? "cima-sys structs have the C headers' size and alignment (12 structs)" "$tmp/layout.diff"
 
 # The crate's tests, each binary under valgrind.
 python3 - "$tmp/exes" > /dev/null 2>&1 <<PY

@@ -12,5 +12,5 @@ macro_rules! show {
 fn main() {
     show!(cima_eventlog_opts, cima_replay_opts, cima_verify_opts, cima_platform_opts,
           cima_report_opts, cima_tpm_quote_check, cima_tdx_td_info, cima_tdx_quote,
-          cima_tdx_tdreport, cima_snp_report);
+          cima_tdx_tdreport, cima_snp_report, cima_evidence_opts, cima_evidence_verify_opts);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //! Raw declarations of libcima's C API, written by hand from
-//! `include/cima/{common,eventlog,report}.h` (nodes CIMA_0.1 to CIMA_0.3;
-//! verify.h and evidence.h are not declared yet).  Everything
+//! `include/cima/{common,eventlog,report}.h` and `evidence.h` (nodes CIMA_0.1 to
+//! CIMA_0.3; `verify.h`, the vendor checks, is not declared yet).  Everything
 //! here is `unsafe` to call; the `cima` crate is the safe layer.
 //!
 //! Ownership, as the headers state it: handles returned by `*_open`,
@@ -67,6 +67,14 @@ pub struct cima_verify_result {
 }
 #[repr(C)]
 pub struct cima_report {
+    _private: [u8; 0],
+}
+#[repr(C)]
+pub struct cima_evidence {
+    _private: [u8; 0],
+}
+#[repr(C)]
+pub struct cima_evidence_result {
     _private: [u8; 0],
 }
 
@@ -401,6 +409,93 @@ extern "C" {
     pub fn cima_tdx_quote_dump(q: *const cima_tdx_quote, out: *mut FILE) -> c_int;
     pub fn cima_tdx_tdreport_dump(t: *const cima_tdx_tdreport, out: *mut FILE) -> c_int;
     pub fn cima_snp_report_dump(s: *const cima_snp_report, out: *mut FILE) -> c_int;
+}
+
+// --- evidence.h -------------------------------------------------------
+
+pub const CIMA_EVIDENCE_VERSION: c_int = 1;
+pub const CIMA_ECHECK_COUNT: c_int = 9;
+pub const CIMA_ESTATUS_NOT_RUN: c_int = 0;
+pub const CIMA_ESTATUS_PASS: c_int = 1;
+pub const CIMA_ESTATUS_FAIL: c_int = 2;
+pub const CIMA_ESTATUS_SKIPPED: c_int = 3;
+
+#[repr(C)]
+#[derive(Debug)]
+pub struct cima_evidence_opts {
+    pub sz: usize,
+    pub report: *const cima_report_opts,
+    pub container: *const c_char,
+    pub ak_cert_path: *const c_char,
+    pub cima_root: *const c_char,
+    pub no_firmware_log: bool,
+    pub no_ima_log: bool,
+}
+
+#[repr(C)]
+#[derive(Debug)]
+pub struct cima_evidence_verify_opts {
+    pub sz: usize,
+    pub nonce: *const u8,
+    pub nonce_len: usize,
+    pub no_nonce: bool,
+    pub data: *const u8,
+    pub data_len: usize,
+    pub ak_pem_path: *const c_char,
+    pub root_ca_path: *const c_char,
+    pub container: *const c_char,
+    pub reference_path: *const c_char,
+    pub at_time: i64, // time_t (x86_64, aarch64)
+}
+
+extern "C" {
+    pub fn cima_evidence_report_data(
+        nonce: *const c_void,
+        nonce_len: usize,
+        data: *const c_void,
+        data_len: usize,
+        count: u64,
+        algs: *const u16,
+        values: *const *const u8,
+        nbanks: usize,
+        out: *mut u8,
+    ) -> c_int;
+    pub fn cima_evidence_build(
+        nonce: *const c_void,
+        nonce_len: usize,
+        data: *const c_void,
+        data_len: usize,
+        opts: *const cima_evidence_opts,
+    ) -> *mut cima_evidence;
+    pub fn cima_evidence_free(ev: *mut cima_evidence);
+    pub fn cima_evidence_save(ev: *const cima_evidence, out: *mut FILE) -> c_int;
+    pub fn cima_evidence_save_file(ev: *const cima_evidence, path: *const c_char) -> c_int;
+    pub fn cima_evidence_load(buf: *const c_void, len: usize) -> *mut cima_evidence;
+    pub fn cima_evidence_load_file(path: *const c_char) -> *mut cima_evidence;
+    pub fn cima_evidence_platform(ev: *const cima_evidence) -> c_int;
+    pub fn cima_evidence_container(ev: *const cima_evidence) -> *const c_char;
+    pub fn cima_evidence_snapshot_count(ev: *const cima_evidence, count: *mut u64) -> c_int;
+    pub fn cima_evidence_log(ev: *const cima_evidence, source: c_int) -> *mut cima_eventlog;
+    pub fn cima_evidence_check_name(check: c_int) -> *const c_char;
+    pub fn cima_evidence_verify(
+        ev: *const cima_evidence,
+        opts: *const cima_evidence_verify_opts,
+        res: *mut *mut cima_evidence_result,
+    ) -> c_int;
+    pub fn cima_evidence_result_free(res: *mut cima_evidence_result);
+    pub fn cima_evidence_result_failed(res: *const cima_evidence_result) -> c_int;
+    pub fn cima_evidence_result_check(res: *const cima_evidence_result, check: c_int, note: *mut *const c_char) -> c_int;
+    pub fn cima_evidence_result_events(res: *const cima_evidence_result) -> *const cima_eventlog;
+    pub fn cima_evidence_result_uncovered_count(res: *const cima_evidence_result) -> usize;
+    pub fn cima_evidence_result_uncovered(res: *const cima_evidence_result, i: usize) -> *const c_char;
+    pub fn cima_evidence_result_dump_json(res: *const cima_evidence_result, out: *mut FILE) -> c_int;
+    pub fn cima_reference_from_log(
+        log: *const cima_eventlog,
+        count: usize,
+        container: *const c_char,
+        any_container: bool,
+        out: *mut FILE,
+    ) -> c_int;
 }
 
 /// The few libcrypto (OpenSSL 3) calls the safe crate uses to replay a list

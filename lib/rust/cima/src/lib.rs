@@ -1269,3 +1269,154 @@ impl EvidenceApi for API {
         Platform::default().get_default_algorithm()
     }
 }
+
+// --- evidence bundles ---------------------------------------------------
+
+/// An evidence bundle (include/cima/evidence.h): report, nonce and data,
+/// cima snapshot and every log as one JSON document.  The library's copy
+/// is freed on drop.
+pub struct Evidence {
+    h: ptr::NonNull<sys::cima_evidence>,
+}
+
+// SAFETY: a bundle is not changed after it is loaded or built; every call
+// made through &Evidence only reads it.
+unsafe impl Send for Evidence {}
+unsafe impl Sync for Evidence {}
+
+impl Drop for Evidence {
+    fn drop(&mut self) {
+        // SAFETY: ours, freed once.
+        unsafe { sys::cima_evidence_free(self.h.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Evidence({})", self.platform())
+    }
+}
+
+/// The verifier's expectations (see Documentation/ABI/evidence-v1.md).
+#[derive(Clone, Debug, Default)]
+pub struct EvidenceVerifyOptions {
+    pub nonce: Option<Vec<u8>>, // required unless no_nonce
+    pub no_nonce: bool,
+    pub data: Option<Vec<u8>>, // None: the bundle's
+    pub ak_pem_path: Option<String>,
+    pub root_ca_path: Option<String>,
+    pub container: Option<String>,
+    pub reference_path: Option<String>,
+    pub at_time: i64,
+}
+
+/// One check's outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceCheck {
+    pub name: String,   // "signature", "freshness", "report-data", ...
+    pub status: String, // "pass", "fail", "skipped", "not run"
+    pub note: String,
+}
+
+/// Every check, the first that failed, and the uncovered events.
+#[derive(Clone, Debug, Default)]
+pub struct EvidenceResult {
+    pub failed: Option<String>,
+    pub checks: Vec<EvidenceCheck>,
+    pub uncovered: Vec<String>,
+    /// Set when a check failed (EKEYREJECTED, the library's message).
+    pub error: Option<Error>,
+}
+
+impl Evidence {
+    /// Parse a bundle strictly (nothing verified yet); EBADMSG names the field.
+    pub fn load(b: &[u8]) -> Result<Evidence> {
+        // SAFETY: the buffer is valid for the call; libcima copies what it keeps.
+        let h = unsafe { sys::cima_evidence_load(b.as_ptr() as *const c_void, b.len()) };
+        ptr::NonNull::new(h).map(|h| Evidence { h }).ok_or_else(|| lib_err("Evidence::load", -errno_now()))
+    }
+
+    /// "tpm", "tdx" or "snp".
+    pub fn platform(&self) -> String {
+        // SAFETY: valid handle; static string or NULL.
+        unsafe { cstr_to_string(sys::cima_platform_name(sys::cima_evidence_platform(self.h.as_ptr()))) }
+    }
+
+    /// The bundle's log of one source, parsed but NOT verified.
+    pub fn log(&self, source: Source) -> Result<EventLog> {
+        // SAFETY: valid handle; the log returned is a new handle we own.
+        let h = unsafe { sys::cima_evidence_log(self.h.as_ptr(), source.raw()) };
+        EventLog::wrap(&format!("Evidence::log({})", source.name()), h)
+    }
+
+    /// Verify offline in the library's named checks.  Ok with every check
+    /// when all passed; Err when a check failed (see verify_detailed) or
+    /// the request is bad (EINVAL: no nonce) or a file unreadable.
+    pub fn verify(&self, opts: &EvidenceVerifyOptions) -> Result<EvidenceResult> {
+        let r = self.verify_detailed(opts)?;
+        match &r.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(r),
+        }
+    }
+
+    /// As verify, but a failed check is reported in the result.
+    pub fn verify_detailed(&self, opts: &EvidenceVerifyOptions) -> Result<EvidenceResult> {
+        let op = "Evidence::verify";
+        let cs = |s: &Option<String>| -> Result<Option<CString>> {
+            match s {
+                Some(v) => Ok(Some(cstring(op, v)?)),
+                None => Ok(None),
+            }
+        };
+        let (ak, root, cont, refp) = (cs(&opts.ak_pem_path)?, cs(&opts.root_ca_path)?, cs(&opts.container)?, cs(&opts.reference_path)?);
+        let p = |c: &Option<CString>| c.as_ref().map_or(ptr::null(), |c| c.as_ptr());
+        let o = c_opts!(sys::cima_evidence_verify_opts {
+            nonce: opts.nonce.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
+            nonce_len: opts.nonce.as_ref().map_or(0, |n| n.len()),
+            no_nonce: opts.no_nonce,
+            data: opts.data.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
+            data_len: opts.data.as_ref().map_or(0, |n| n.len()),
+            ak_pem_path: p(&ak),
+            root_ca_path: p(&root),
+            container: p(&cont),
+            reference_path: p(&refp),
+            at_time: opts.at_time,
+        });
+        let mut res: *mut sys::cima_evidence_result = ptr::null_mut();
+        // SAFETY: o and what it points to outlive the call; res is ours.
+        let rc = unsafe { sys::cima_evidence_verify(self.h.as_ptr(), o.as_ptr(), &mut res) };
+        let err = if rc < 0 { Some(lib_err(op, rc)) } else { None };
+        if res.is_null() {
+            return Err(err.unwrap_or_else(|| lib_err(op, -5)));
+        }
+        let mut out = EvidenceResult { error: err, ..Default::default() };
+        // SAFETY: res is valid until freed below; strings are copied.
+        unsafe {
+            let f = sys::cima_evidence_result_failed(res);
+            if f >= 0 {
+                out.failed = Some(cstr_to_string(sys::cima_evidence_check_name(f)));
+            }
+            for i in 0..sys::CIMA_ECHECK_COUNT {
+                let mut note: *const c_char = ptr::null();
+                let st = sys::cima_evidence_result_check(res, i, &mut note);
+                out.checks.push(EvidenceCheck {
+                    name: cstr_to_string(sys::cima_evidence_check_name(i)),
+                    status: match st {
+                        sys::CIMA_ESTATUS_PASS => "pass",
+                        sys::CIMA_ESTATUS_FAIL => "fail",
+                        sys::CIMA_ESTATUS_SKIPPED => "skipped",
+                        _ => "not run",
+                    }
+                    .into(),
+                    note: cstr_to_string(note),
+                });
+            }
+            for i in 0..sys::cima_evidence_result_uncovered_count(res) {
+                out.uncovered.push(cstr_to_string(sys::cima_evidence_result_uncovered(res, i)));
+            }
+            sys::cima_evidence_result_free(res);
+        }
+        Ok(out)
+    }
+}

@@ -270,3 +270,28 @@ fn threads_share_logs() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn evidence_bundle() {
+    let d = top().join("tests/data/evidence/vm-6.12");
+    let raw = std::fs::read(d.join("bundle.json")).unwrap();
+    let nonce = decode_base64("nonce", std::fs::read_to_string(d.join("nonce")).unwrap().trim()).unwrap();
+    let ev = Evidence::load(&raw).unwrap();
+    assert_eq!(ev.platform(), "tpm");
+    let ak = Some(d.join("ak.pem").to_string_lossy().into_owned());
+    let r = ev.verify(&EvidenceVerifyOptions { nonce: Some(nonce.clone()), ak_pem_path: ak.clone(), ..Default::default() }).unwrap();
+    assert!(r.failed.is_none() && r.checks.len() == 9 && r.checks[0].status == "pass", "{:?}", r);
+    let mut stale = nonce.clone();
+    stale[0] ^= 1;
+    let opts = EvidenceVerifyOptions { nonce: Some(stale), ak_pem_path: ak, ..Default::default() };
+    let e = ev.verify(&opts).unwrap_err();
+    assert!(e.op() == "Evidence::verify" && !e.message().is_empty(), "{}", e);
+    assert_eq!(ev.verify_detailed(&opts).unwrap().failed.as_deref(), Some("freshness"));
+    assert_eq!(ev.verify(&EvidenceVerifyOptions::default()).unwrap_err().errno(), EINVAL);
+    let fw = ev.log(Source::Firmware).unwrap();
+    assert!(fw.len() > 10);
+    let s = String::from_utf8(raw).unwrap().replacen("\"platform\"", "\"platfrom\"", 1);
+    let e = Evidence::load(s.as_bytes()).unwrap_err();
+    assert_eq!(e.errno(), EBADMSG, "{}", e);
+    assert_eq!(Evidence::load(b"{").unwrap_err().errno(), EBADMSG);
+}
