@@ -66,7 +66,7 @@ for l in $langs; do
 		"$cima" measurement --alg $a > "$d/tool-$a" 2>&1
 		"$bin" measure $a > "$d/bind-$a" 2>&1
 		diff "$d/tool-$a" "$d/bind-$a" > "$d/diff" 2>&1 && [ "$(wc -l < "$d/bind-$a")" = 24 ]
-		res $? "$l: GetCCMeasurement, 24 PCRs of $a = cima measurement --alg $a" "$d/diff"
+		res $? "$l: get_cc_measurement (Go GetCCMeasurement), 24 PCRs of $a = cima measurement --alg $a" "$d/diff"
 	done
 	{ sysfs_pcrs sha256; sysfs_pcrs sha384; } > "$d/sysfs"
 	cat "$d/bind-sha256" "$d/bind-sha384" | diff "$d/sysfs" - > "$d/diff" 2>&1
@@ -78,7 +78,7 @@ for l in $langs; do
 	"$bin" report "$nonce" "$data" "$d/q" > "$d/report" 2>&1
 	rc=$?
 	[ $rc = 0 ] && grep -q '^tpm-quote sha256 24$' "$d/report"
-	res $? "$l: GetCCReport gives a 24-PCR sha256 TPM quote the library verifies" "$d/report"
+	res $? "$l: get_cc_report (Go GetCCReport) gives a 24-PCR sha256 TPM quote the library verifies" "$d/report"
 	"$cima" report --platform tpm --nonce "$nonce" --data "$data" --tpm2-files "$d/c" > /dev/null 2> "$d/err"
 	cmp "$d/q/qualification" "$d/c/qualification" > "$d/diff" 2>&1
 	res $? "$l: report data = cima report's for the same nonce and data" "$d/diff"
@@ -106,7 +106,7 @@ for l in $langs; do
 		diff "$d/tool-replay" "$d/bind-replay" > "$d/diff" 2>&1 && break
 	done
 	[ -s "$d/bind-replay" ] && diff "$d/tool-replay" "$d/bind-replay" > "$d/diff" 2>&1
-	res $? "$l: GetCCEventLog + ReplayCCEventLog = cima replay ($(wc -l < "$d/bind-replay") values)" "$d/diff"
+	res $? "$l: get_cc_eventlog + replay_cc_eventlog = cima replay ($(wc -l < "$d/bind-replay") values)" "$d/diff"
 	awk '$1 <= 7' "$d/bind-replay" | sort > "$d/fw"
 	missing=0
 	while read -r i a h; do
