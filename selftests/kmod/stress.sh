@@ -70,7 +70,8 @@ readers() {
 	done
 }
 writers() {
-	local cg=$base/$(cima_random_id)
+	local cg
+	cg=$base/$(cima_random_id)
 	mkdir "$cg"
 	while alive; do
 		for f in $fs/containers/*/event; do
@@ -83,7 +84,8 @@ writers() {
 	rmdir "$cg" 2> /dev/null
 }
 storms() {
-	local cg=$base/$(cima_random_id) n=0
+	local cg n=0
+	cg=$base/$(cima_random_id)
 	mkdir "$cg"
 	cp "$(ldd /bin/true | awk '/libc.so/ { print $3 }')" "$work/lib.so"
 	while alive; do

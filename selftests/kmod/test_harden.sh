@@ -150,7 +150,7 @@ if [ -e "$ready" ] && kill -0 "$holder" 2> /dev/null && [ -d "$fs/containers/$id
 	tap_ok "a restarted id gets its directory while an O_PATH fd holds the old one"
 else
 	tap_fail "a restarted id gets its directory while an O_PATH fd holds the old one" \
-		"$(ls $fs/containers/ | grep -c "$id") directories" "$(since "$n0" | grep " id=$id " | cut -c1-160)"
+		"containers/$id: $([ -d "$fs/containers/$id" ] && echo present || echo missing)" "$(since "$n0" | grep " id=$id " | cut -c1-160)"
 fi
 tap_check "the restarted container's exec is logged" \
 	sh -c "tail -n +$((n0 + 1)) $log | grep -q ' cima/1 exec id=$id .* path=$work/again\$'"
