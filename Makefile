@@ -79,6 +79,7 @@ lib:
 tools: lib
 	$(MAKE) -C tools
 	$(MAKE) -C tools/oci-hook
+	$(MAKE) -C tools/cima-reportd
 
 deps:
 	@mk/deps.sh

@@ -116,16 +116,18 @@ int cima__broker_report(const void *nonce, size_t nonce_len, const void *data,
 	uint8_t *body = NULL;
 	size_t blen = 0;
 	int fds[2] = { -1, -1 }, s = -1, nf = 0, ret;
+	char path[512];
 	uint32_t status;
 
 	*out = NULL;
 	if (access(sock, F_OK))
 		return 0;
-	fds[0] = open(CIMA_FS_ROOT "/" CIMA_DIR_SELF "/" CIMA_CFILE_CGROUP, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/%s", cima__self_dir(), CIMA_CFILE_CGROUP);
+	fds[0] = open(path, O_RDONLY | O_CLOEXEC);
 	if (fds[0] < 0)
 		return 0;	/* not in a tracked container (or no module) */
-	fds[1] = open(CIMA_FS_ROOT "/" CIMA_DIR_SELF "/" CIMA_CFILE_BINARY_LOG,
-		      O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/%s", cima__self_dir(), CIMA_CFILE_BINARY_LOG);
+	fds[1] = open(path, O_RDONLY | O_CLOEXEC);
 	if (fds[1] < 0) {
 		ret = cima__err(-errno, "reportd: self/%s: %s", CIMA_CFILE_BINARY_LOG,
 				strerror(errno));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +63,45 @@ static int read_more(int fd, uint8_t **buf, size_t *len, size_t max)
 		if (*len > max)
 			return cima__err(-E2BIG, "more than %zu bytes", max);
 	}
+}
+
+/*
+ * The container whose containers/<id>/cgroup reads exactly @cg (the
+ * "path <escaped path>\nid <cgroup id>\n" the module wrote for the
+ * caller's descriptor): *id, malloc'd.
+ */
+static int find_container(const char *fsroot, const uint8_t *cg, size_t cglen, char **id)
+{
+	char dir[512], path[1024];
+	struct dirent *de;
+	DIR *d;
+	int ret = -ENOENT;
+
+	snprintf(dir, sizeof(dir), "%s/%s", fsroot, CIMA_DIR_CONTAINERS);
+	d = opendir(dir);
+	if (!d)
+		return cima__err(-errno, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		uint8_t *b;
+		size_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, de->d_name, CIMA_CFILE_CGROUP);
+		if (cima__read_file_max(path, &b, &n, 8192))
+			continue;
+		if (n == cglen && !memcmp(b, cg, n)) {
+			*id = strdup(de->d_name);
+			ret = *id ? 0 : -ENOMEM;
+		}
+		free(b);
+		if (ret != -ENOENT)
+			break;
+	}
+	closedir(d);
+	if (ret == -ENOENT)
+		return cima__err(-ENOENT, "the caller's container is not listed in %s (stopped?)", dir);
+	return ret ? cima__err(ret, "out of memory") : 0;
 }
 
 /* Bytes of the view's header and first @count records. */
@@ -170,19 +210,23 @@ int cima__broker_serve(int conn, const char *fsroot)
 	/* The kernel resolved these when the caller opened them. */
 	if (!ret)
 		ret = read_more(fds[0], &cg, &cglen, 4096);
-	if (!ret) {
-		while (cglen && (cg[cglen - 1] == '\n' || cg[cglen - 1] == '\0'))
-			cglen--;
-		cg[cglen] = '\0';
-		if (!cglen || memchr(cg, '\0', cglen) || strchr((char *)cg, '\n'))
-			ret = cima__err(-EBADMSG, "self/cgroup: unexpected content");
-	}
 	if (!ret)
-		ret = cima_container_find(fsroot, (char *)cg, &id);
+		ret = find_container(fsroot, cg, cglen, &id);
+	/* The cgroup path as the module escaped it: first line after "path ". */
+	if (!ret) {
+		char *nl;
+
+		cg[cglen] = '\0';
+		nl = memchr(cg, '\n', cglen);
+		if (strncmp((char *)cg, "path ", 5) || !nl || memchr(cg, '\0', cglen))
+			ret = cima__err(-EBADMSG, "self/cgroup: unexpected content");
+		else
+			*nl = '\0';
+	}
 	if (!ret) {
 		b64 = cima__b64_encode(data, dlen);
 		if (!b64 || asprintf(&binding, "cima-reportd/1\ncontainer %s\ncgroup %s\ndata %s\n",
-				     id, (char *)cg, b64) < 0) {
+				     id, (char *)cg + 5, b64) < 0) {
 			binding = NULL;
 			ret = cima__err(-ENOMEM, "out of memory");
 		}

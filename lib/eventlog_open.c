@@ -134,7 +134,6 @@ static const char *default_path(int source)
 	return NULL;
 }
 
-#define CIMA_PATH_SELF_LOG	CIMA_FS_ROOT "/" CIMA_DIR_SELF "/" CIMA_CFILE_BINARY_LOG
 
 /*
  * The cima view this process gets: inside a tracked container the module
@@ -145,11 +144,14 @@ static const char *default_path(int source)
  */
 static struct cima_eventlog *open_self(void)
 {
-	if (!file_exists(CIMA_PATH_SELF_LOG)) {
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", cima__self_dir(), CIMA_CFILE_BINARY_LOG);
+	if (!file_exists(path)) {
 		errno = ENOENT;
 		return NULL;
 	}
-	return open_file(CIMA_PATH_SELF_LOG, CIMA_SOURCE_CIMA, 0);
+	return open_file(path, CIMA_SOURCE_CIMA, 0);
 }
 
 static struct cima_eventlog *open_all(void)

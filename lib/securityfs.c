@@ -297,3 +297,10 @@ int cima_read_tpm_pcr(const char *tpm_sysfs, uint32_t index, uint16_t alg,
 		return cima__err(-EBADMSG, "%s: not %zu bytes of hex", path, n);
 	return (int)n;
 }
+
+const char *cima__self_dir(void)
+{
+	const char *e = getenv("CIMA_SELF_DIR");
+
+	return e && *e ? e : CIMA_FS_ROOT "/" CIMA_DIR_SELF;
+}

@@ -60,4 +60,12 @@ char *cima__sfs_escape(const char *s);
 int cima__sfs_container_path(char *buf, size_t size, const char *fsroot,
 			     const char *id, const char *file);
 
+/*
+ * The cima self/ directory this process opens: $CIMA_SELF_DIR (a container
+ * that has self/ bind-mounted elsewhere, e.g. where AppArmor's
+ * docker-default profile denies /sys/kernel/security), else
+ * CIMA_FS_ROOT/self.
+ */
+const char *cima__self_dir(void);
+
 #endif /* CIMA_SECURITYFS_H */

@@ -106,6 +106,10 @@ cima_report_blob = _fn("cima_report_blob", c_u8p, c_void, ctypes.POINTER(c_size)
 cima_report_source = _fn("cima_report_source", ctypes.c_char_p, c_void)
 cima_report_dump = _fn("cima_report_dump", ctypes.c_int, c_void, c_void)
 cima_report_dump_json = _fn("cima_report_dump_json", ctypes.c_int, c_void, c_void)
+cima_report_binding = _fn("cima_report_binding", c_u8p, c_void, ctypes.POINTER(c_size))
+cima_report_container = _fn("cima_report_container", ctypes.c_char_p, c_void)
+cima_report_container_view = _fn("cima_report_container_view", c_u8p, c_void,
+                                 ctypes.POINTER(c_size))
 cima_report_verify = _fn("cima_report_verify", ctypes.c_int, c_void, c_u8p)
 cima_report_data = _fn("cima_report_data", ctypes.c_int, ctypes.c_char_p, c_size,
                        ctypes.c_char_p, c_size, c_u8p)

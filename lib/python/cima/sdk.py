@@ -115,6 +115,15 @@ class Report:
         n = L.c_size()
         p = L.cima_report_blob(handle, ctypes.byref(n))
         self.blob = ctypes.string_at(p, n.value) if p else b""
+        # From the report broker (inside a container): what the report
+        # binds with the nonce, the container the kernel resolved, and the
+        # container's view of the cima log the report covers.
+        p = L.cima_report_binding(handle, ctypes.byref(n))
+        self.binding = ctypes.string_at(p, n.value) if p else None
+        c = L.cima_report_container(handle)
+        self.container = c.decode() if c else None
+        p = L.cima_report_container_view(handle, ctypes.byref(n))
+        self.container_view = ctypes.string_at(p, n.value) if p else None
 
     def __del__(self):
         h, self._h = getattr(self, "_h", None), None
@@ -124,9 +133,57 @@ class Report:
     def dump_text(self):
         return L.capture(L.cima_report_dump, self._h)
 
-    def dump(self):
-        """Print the report and its parsed fields."""
+    def dump(self, is_raw=False):
+        """Print the report: its parsed fields, or with is_raw=True the
+        report bytes as hex + ASCII."""
+        if is_raw:
+            print(_hexdump(self.blob, ""))
+            return
         sys.stdout.write(self.dump_text())
+
+    # The original SDK's TDX report shape: header, body, signature data.
+    # TDX quote v4/v5: 48-byte header, then the TD report body (v4: 584
+    # bytes; v5: u16 type, u32 size, body), u32 signature length,
+    # signature data.  TDREPORT: REPORTMACSTRUCT (256), TEE_TCB_INFO
+    # (239) + reserved, TDINFO (512).
+    def _tdx_parts(self):
+        b = self.blob
+        if self.kind_name.startswith("tdx-tdreport"):
+            return b[:256], b[256:1024], b""
+        if not self.kind_name.startswith("tdx-quote") or len(b) < 48:
+            return None
+        ver = int.from_bytes(b[0:2], "little")
+        if ver == 5 and len(b) >= 54:
+            size = int.from_bytes(b[50:54], "little")
+            off = 54 + size
+        else:
+            off = 48 + 584
+        body = b[48:off]
+        slen = int.from_bytes(b[off:off + 4], "little") if len(b) >= off + 4 else 0
+        return b[:48], body, b[off + 4:off + 4 + slen]
+
+    @property
+    def header(self):
+        p = self._tdx_parts()
+        return p[0] if p else None
+
+    @property
+    def body(self):
+        p = self._tdx_parts()
+        return p[1] if p else None
+
+    @property
+    def signature_data(self):
+        p = self._tdx_parts()
+        return p[2] if p else None
+
+    def get_quoted_data(self):
+        """The signed part of the report: TDX quote header + body; TPM: the
+        TPMS_ATTEST; others: the report bytes."""
+        p = self._tdx_parts()
+        if p and self.kind_name.startswith("tdx-quote"):
+            return p[0] + p[1]
+        return self.blob
 
     def to_json(self):
         return L.capture(L.cima_report_dump_json, self._h)

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Run inside a runc container by test_container.sh: the seed-style SDK
+calls, unchanged, from an unprivileged process with no TPM device.  Prints
+one JSON object (the host side checks it)."""
+import base64
+import json
+import os
+import socket
+import struct
+import sys
+
+from cima import CimaError, CimaSdk
+
+out = {"uid": os.getuid(), "tpm_dev": os.path.exists("/dev/tpmrm0")}
+sdk = CimaSdk.inst()
+try:
+    events = sdk.get_cc_eventlog()
+    out["sources"] = sorted({e.source for e in events})
+    out["events"] = len(events)
+    replay = sdk.replay_cc_eventlog(events)
+    cmp = {}
+    for r in replay:
+        for alg in replay[r]:
+            live = sdk.get_cc_measurement([r, alg]).hash
+            cmp["%d/%d" % (r, alg)] = [replay[r][alg].hex(), live.hex()]
+    out["replay"] = cmp
+    own = [e for e in events if e.source == "cima"
+           and b" id=" in e.event and b"redacted" not in e.event]
+    out["own_event_data"] = sorted({e.event.split(b" ")[2].decode() for e in own})
+except CimaError as e:
+    out["log_error"] = str(e)
+
+nonce = base64.b64encode(b"nonce-" + os.urandom(8)).decode()
+data = base64.b64encode(b"in-container user data").decode()
+try:
+    rep = sdk.get_cc_report(nonce=nonce, data=data)
+    out["report"] = {"kind": rep.kind_name, "source": rep.source,
+                     "container": rep.container,
+                     "binding": rep.binding.decode() if rep.binding else None,
+                     "view_bytes": len(rep.container_view or b""),
+                     "data_bound": ("data %s\n" % data) in (rep.binding or b"").decode()}
+    try:
+        rep.verify()
+        out["report"]["verified"] = True
+    except CimaError as e:
+        out["report"]["verified"] = str(e)
+except CimaError as e:
+    out["report_error"] = str(e)
+
+
+def raw_request(fds):
+    """The broker protocol by hand (lib/broker.h), to pass chosen fds."""
+    body = b""
+    for tag, val in ((1, b"n"), (2, b"d")):
+        body += struct.pack("<HI", tag, len(val)) + val
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.environ.get("CIMA_REPORTD_SOCKET", "/run/cima/reportd.sock"))
+    socket.send_fds(s, [b"CIMB" + struct.pack("<II", 1, len(body))], fds)
+    s.sendall(body)
+    reply = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        reply += b
+    s.close()
+    body = reply[12:]
+    items, off = {}, 0
+    while off + 6 <= len(body):
+        t, n = struct.unpack_from("<HI", body, off)
+        items[t] = body[off + 6:off + 6 + n]
+        off += 6 + n
+    return struct.unpack("<I", items[3])[0], items.get(4, b"").decode(), items.get(19, b"").decode()
+
+
+# Forged descriptors: a file of our own instead of self/cgroup.
+forged = {}
+with open("/proc/self/cgroup", "rb") as a, \
+        open("/sys/kernel/security/cima/self/binary_runtime_measurements", "rb") as b:
+    st, msg, cid = raw_request([a.fileno(), b.fileno()])
+    forged["other_file"] = [st, msg, cid]
+with open("/sys/kernel/security/cima/self/cgroup", "rb") as a:
+    st, msg, cid = raw_request([a.fileno()])
+    forged["one_fd"] = [st, msg, cid]
+out["forged"] = forged
+json.dump(out, sys.stdout)
+print()
