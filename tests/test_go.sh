@@ -23,7 +23,7 @@ if [ ! -x /usr/bin/go ]; then
 	exit 0
 fi
 goenv() {
-	env GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GO111MODULE=on GOTOOLCHAIN= \
+	env -u GOTOOLCHAIN GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GO111MODULE=on \
 		GOCACHE="$O/go/cache" GOPATH="$O/go/path" CGO_ENABLED=1 \
 		CGO_LDFLAGS="-L$O" LD_LIBRARY_PATH="$O" "$@"
 }
