@@ -136,6 +136,40 @@ def _():
     return "(%d IMR values verified)" % ok
 
 
+@test("get_cc_eventlog(start, count) as the original SDK: 0-based, start == len gives [], bad values ValueError")
+def _():
+    sdk = CimaSdk.inst()
+    n = len(sdk.get_cc_eventlog())
+    two = sdk.get_cc_eventlog(start=1, count=2)
+    assert len(two) == 2 and two[0].number == 1, two
+    assert len(sdk.get_cc_eventlog(start=0)) >= n
+    for bad in (dict(start=-1), dict(count=0), dict(start=n + 1000), dict(start=0, count=n + 1000)):
+        try:
+            sdk.get_cc_eventlog(**bad)
+        except ValueError:
+            continue
+        raise AssertionError("no ValueError for %r" % bad)
+    assert sdk.replay_cc_eventlog(None) == {}
+
+
+@test("IMA ascii_runtime_measurements accepted as input: same events and PCR 10 as the binary list")
+def _():
+    sdk = CimaSdk.inst()
+    base = "/sys/kernel/security/ima/"
+    text = open(base + "ascii_runtime_measurements").read()
+    binary = open(base + "binary_runtime_measurements", "rb").read()
+    a = sdk.parse_eventlog(text, "ima")
+    b = sdk.parse_eventlog(binary, "ima")
+    n = min(len(a), len(b))
+    assert n > 10, n
+    for x, y in zip(a[:n], b[:n]):
+        assert (x.imr_index, x.digests[0].hash, x.event) == \
+            (y.imr_index, y.digests[0].hash, y.event), (x, y)
+    ra, rb = sdk.replay_cc_eventlog(a[:n]), sdk.replay_cc_eventlog(b[:n])
+    assert ra == rb, "replays differ"
+    return "(%d events)" % n
+
+
 @test("consistent pair under a growing IMA log: log read between two equal register reads replays to it")
 def _():
     sdk = CimaSdk.inst()

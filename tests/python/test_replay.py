@@ -187,8 +187,44 @@ def value_errors():
             continue
         raise AssertionError("no ValueError")
     assert sdk.replay_cc_eventlog(None) == {}
-check("bad arguments raise ValueError (a CimaError); replay_cc_eventlog(None) == {}",
+    # IMA ascii lists: a line that does not rebuild to its template hash
+    bad = "10 " + "11" * 20 + " ima-ng sha256:" + "22" * 32 + " /bin/x\n"
+    try:
+        sdk.parse_eventlog(bad, "ima")
+    except ValueError as e:
+        assert "line 1" in str(e), e
+    else:
+        raise AssertionError("bad ascii line accepted")
+check("bad arguments raise ValueError (a CimaError); replay_cc_eventlog(None) == {}; "
+      "a forged IMA ascii line is refused",
       value_errors)
+
+
+def ima_ascii():
+    # ascii lines written the kernel's way from the captured binary list
+    # (template hash, name, fields) parse back to the same events.
+    import struct
+    blob = open(os.path.join(dirs[0], "ima.bin"), "rb").read()
+    ev = sdk.parse_eventlog(blob, "ima")
+    lines = []
+    for e in ev:
+        d = e.event
+        fields, off = [], 0
+        while off < len(d):
+            (n,) = struct.unpack_from("<I", d, off)
+            fields.append(d[off + 4:off + 4 + n])
+            off += 4 + n
+        alg, _, dig = fields[0].partition(b":\0")
+        line = "%d %s %s %s:%s %s" % (e.imr_index, e.digests[0].hash.hex(),
+                                       "ima-sig", alg.decode(), dig.hex(),
+                                       fields[1].rstrip(b"\0").decode())
+        if len(fields) > 2 and fields[2]:
+            line += " " + fields[2].hex()
+        lines.append(line)
+    back = sdk.parse_eventlog("\n".join(lines) + "\n", "ima")
+    assert [(e.digests[0].hash, e.event) for e in back] == \
+        [(e.digests[0].hash, e.event) for e in ev]
+check("IMA ascii list (ima-sig lines) parses to the binary list's events", ima_ascii)
 
 def installed():
     import subprocess

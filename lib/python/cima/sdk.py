@@ -5,6 +5,7 @@ import binascii
 import ctypes
 import errno
 import hashlib
+import struct
 import sys
 import threading
 
@@ -71,6 +72,70 @@ def _b64_arg(name, value):
     except (binascii.Error, ValueError) as e:
         raise CimaValueError("%s: not valid base64: %s" % (name, e)) from None
     return raw
+
+
+def _is_hex(s):
+    return len(s) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in s)
+
+
+def _ima_ascii_to_binary(text):
+    """IMA's ascii_runtime_measurements as the binary list the kernel
+    writes (templates ima, ima-ng, ima-sig, ima-buf).  Each line is
+    rebuilt into template data and checked against its SHA-1 template
+    hash (violations: all zero); a line that does not rebuild to its hash
+    raises ValueError naming it."""
+    out = bytearray()
+
+    def field(b):
+        return struct.pack("<I", len(b)) + b
+
+    def dng(tok):
+        alg, _, hx = tok.partition(":")
+        if not hx or not _is_hex(hx):
+            raise ValueError("not <alg>:<hex>")
+        return alg.encode() + b":\0" + bytes.fromhex(hx)
+
+    for no, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split(" ")
+        try:
+            if len(parts) < 4:
+                raise ValueError("fewer than 4 fields")
+            pcr, th, name = int(parts[0]), bytes.fromhex(parts[1]), parts[2]
+            if len(th) != 20:
+                raise ValueError("template hash is not SHA-1")
+            rest = parts[3:]
+            if name == "ima":
+                if not _is_hex(rest[0]) or len(rest[0]) != 40:
+                    raise ValueError("'ima' digest is not SHA-1 hex")
+                path = " ".join(rest[1:]).encode()
+                data = bytes.fromhex(rest[0]) + struct.pack("<I", len(path)) + path
+                hashed = bytes.fromhex(rest[0]) + path.ljust(256, b"\0")[:256]
+                rec = struct.pack("<I", pcr) + th + field(name.encode()) + data
+            else:
+                extra = b""
+                if name in ("ima-sig", "ima-buf", "ima-modsig") and len(rest) > 2 and \
+                        _is_hex(rest[-1]):
+                    extra = bytes.fromhex(rest[-1])
+                    rest = rest[:-1]
+                elif name in ("ima-buf",):
+                    raise ValueError("ima-buf line without buffer")
+                path = " ".join(rest[1:]).encode() + b"\0"
+                data = field(dng(rest[0])) + field(path)
+                if name != "ima-ng":
+                    data += field(extra)
+                hashed = data
+                rec = struct.pack("<I", pcr) + th + field(name.encode()) + field(data)
+        except (ValueError, IndexError) as e:
+            raise CimaValueError("IMA ascii line %d: %s" % (no, e)) from None
+        if any(th) and hashlib.sha1(hashed).digest() != th:
+            raise CimaValueError("IMA ascii line %d: the rebuilt template data does not "
+                                 "hash to its template hash (template %s)" % (no, name))
+        out += rec
+    if not out:
+        raise CimaValueError("IMA ascii list: no measurement lines")
+    return bytes(out)
 
 
 def _hexdump(data, indent="    "):
@@ -481,16 +546,32 @@ class CimaSdk:
         return get_cc_evidence(nonce, data, container)
 
     def get_cc_eventlog(self, start=None, count=None):
-        """Events of every live log (firmware or CCEL, IMA, cima)."""
+        """Events of every live log (firmware or CCEL, IMA, cima).
+
+        start and count as the original SDK: start is 0-based, start equal
+        to the number of events gives [], a start past it or a count not in
+        1..(events left) raises ValueError."""
         for name, v in (("start", start), ("count", count)):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int)
-                                  or not 0 <= v < 2**32):
-                raise CimaValueError("get_cc_eventlog: %s must be a non-negative int, not %r"
-                                % (name, v))
-        if count == 0:
-            return []
-        h = L.cima_get_cc_eventlog(start or 0, count or 0)
-        return _events(h, "get_cc_eventlog")
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+                raise CimaValueError("get_cc_eventlog: %s must be an int, not %r"
+                                     % (name, v))
+        if (start is not None and start < 0) or (count is not None and count <= 0):
+            raise CimaValueError("get_cc_eventlog: start must be >= 0 and count > 0, not %r, %r"
+                                 % (start, count))
+        events = _events(L.cima_get_cc_eventlog(0, 0), "get_cc_eventlog")
+        if start is not None:
+            if start == len(events):
+                return []
+            if not 0 <= start < len(events):
+                raise CimaValueError("get_cc_eventlog: start %d not in 0..%d"
+                                     % (start, len(events)))
+            events = events[start:]
+        if count is not None:
+            if not 0 < count <= len(events):
+                raise CimaValueError("get_cc_eventlog: count %d not in 1..%d"
+                                     % (count, len(events)))
+            events = events[:count]
+        return events
 
     def parse_eventlog(self, blob, source):
         """Events of a captured log (bytes) from @source ("firmware", "ima",
@@ -498,7 +579,13 @@ class CimaSdk:
         s = L.cima_source_from_name(source.encode())
         if s <= 0:
             raise CimaValueError("parse_eventlog: unknown source %r" % (source,))
+        if isinstance(blob, str):
+            blob = blob.encode()
         blob = bytes(blob)
+        # IMA's ascii_runtime_measurements is accepted too.
+        if source == "ima" and blob[:1].isdigit() and b"\n" in blob[:400] and \
+                blob.split(b" ", 1)[0].isdigit():
+            blob = _ima_ascii_to_binary(blob.decode("utf-8", "surrogateescape"))
         return _events(L.cima_eventlog_parse(blob, len(blob), s),
                        "parse_eventlog(%s)" % source)
 
