@@ -44,6 +44,17 @@ try:
         out["report"]["verified"] = True
     except CimaError as e:
         out["report"]["verified"] = str(e)
+    # The report data is the snapshot rule over the nonce and the binding,
+    # and the view the broker returned replays to the snapshot's values.
+    from cima.evidence import evidence_report_data
+    count, banks = rep.snapshot
+    out["report"]["report_data_rule"] = rep.report_data == evidence_report_data(
+        base64.b64decode(nonce), rep.binding, count, banks)
+    view = sdk.replay_cc_eventlog(sdk.parse_eventlog(rep.container_view, "cima"))
+    idx = [i for i in view if i != 0]
+    out["report"]["view_replays_to_snapshot"] = bool(idx) and all(
+        view[idx[0]].get(a) == v for a, v in banks)
+    out["report"]["snapshot_count"] = count
 except CimaError as e:
     out["report_error"] = str(e)
 

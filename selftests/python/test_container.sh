@@ -107,6 +107,8 @@ elif what == "report":
          "binding does not name the container alone")
     need(rep.get("data_bound") and rep.get("view_bytes", 0) > 0, "data or view missing")
     need(rep.get("verified") is True, "report verify: %s" % rep.get("verified"))
+    need(rep.get("report_data_rule") is True, "report data is not the snapshot rule over nonce and binding")
+    need(rep.get("view_replays_to_snapshot") is True, "the view does not replay to the snapshot values")
 elif what == "forged":
     fo = o.get("forged", {})
     need(fo.get("other_file", [0])[0] != 0 and "not that cima securityfs file" in fo["other_file"][1],

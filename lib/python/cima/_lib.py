@@ -110,6 +110,9 @@ cima_report_binding = _fn("cima_report_binding", c_u8p, c_void, ctypes.POINTER(c
 cima_report_container = _fn("cima_report_container", ctypes.c_char_p, c_void)
 cima_report_container_view = _fn("cima_report_container_view", c_u8p, c_void,
                                  ctypes.POINTER(c_size))
+cima_report_snapshot = _fn("cima_report_snapshot", ctypes.c_int, c_void,
+                           ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint16),
+                           ctypes.POINTER(c_u8p), c_size)
 cima_report_verify = _fn("cima_report_verify", ctypes.c_int, c_void, c_u8p)
 cima_report_data = _fn("cima_report_data", ctypes.c_int, ctypes.c_char_p, c_size,
                        ctypes.c_char_p, c_size, c_u8p)

@@ -189,6 +189,16 @@ class Report:
         self.container = c.decode() if c else None
         p = L.cima_report_container_view(handle, ctypes.byref(n))
         self.container_view = ctypes.string_at(p, n.value) if p else None
+        # The cima snapshot the report data folds in: (count, [(alg, value)]).
+        self.snapshot = None
+        cnt = ctypes.c_uint64()
+        algs = (ctypes.c_uint16 * 8)()
+        vals = (L.c_u8p * 8)()
+        k = L.cima_report_snapshot(handle, ctypes.byref(cnt), algs, vals, 8)
+        if k > 0:
+            self.snapshot = (cnt.value, [
+                (algs[i], ctypes.string_at(vals[i], L.cima_alg_digest_size(algs[i])))
+                for i in range(min(k, 8))])
 
     def __del__(self):
         h, self._h = getattr(self, "_h", None), None
