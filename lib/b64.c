@@ -25,25 +25,31 @@ b64_fail(int err, char *why, size_t why_size, const char *fmt, ...)
 	return err;
 }
 
-static int b64_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* Value of each byte in the alphabet, 255 for every other byte. */
+static const uint8_t b64_val[256] = {
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+	 52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
+	255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+	 15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+	255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+	 41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
 
 ssize_t cima__b64_decode(const char *in, size_t in_len, uint8_t *out,
 			 size_t out_max, char *why, size_t why_size)
 {
-	size_t n = 0, pad = 0;
+	const unsigned char *u = (const unsigned char *)in;
+	size_t n = 0, pad = 0, full;
 
 	if (!in && in_len)
 		return b64_fail(-EINVAL, why, why_size, "base64: NULL input");
@@ -55,31 +61,48 @@ ssize_t cima__b64_decode(const char *in, size_t in_len, uint8_t *out,
 	if (in_len / 4 * 3 - pad > out_max)
 		return b64_fail(-ENOBUFS, why, why_size, "base64: decodes to %zu bytes, more than %zu",
 				 in_len / 4 * 3 - pad, out_max);
-	for (size_t i = 0; i < in_len; i += 4) {
+	/* Every quad but the last: four alphabet bytes, no padding. */
+	full = in_len ? in_len - 4 : 0;
+	for (size_t i = 0; i < full; i += 4) {
+		uint8_t a = b64_val[u[i]], b = b64_val[u[i + 1]];
+		uint8_t c = b64_val[u[i + 2]], d = b64_val[u[i + 3]];
+
+		if ((a | b | c | d) & 0xc0) {
+			for (int k = 0; k < 4; k++)
+				if (b64_val[u[i + k]] == 255)
+					return b64_fail(-EINVAL, why, why_size,
+							"base64: invalid character 0x%02x at offset %zu",
+							u[i + k], i + k);
+		}
+		out[n++] = (uint8_t)(a << 2 | b >> 4);
+		out[n++] = (uint8_t)(b << 4 | c >> 2);
+		out[n++] = (uint8_t)(c << 6 | d);
+	}
+	if (in_len) {
 		int v[4];
-		bool last = i + 4 == in_len;
+		size_t i = full;
 
 		for (int k = 0; k < 4; k++) {
-			unsigned char c = (unsigned char)in[i + k];
+			unsigned char ch = u[i + k];
 
-			if (c == '=' && last && k >= 4 - (int)pad) {
+			if (ch == '=' && k >= 4 - (int)pad) {
 				v[k] = 0;
 				continue;
 			}
-			v[k] = b64_val(c);
+			v[k] = b64_val[ch] == 255 ? -1 : b64_val[ch];
 			if (v[k] < 0)
 				return b64_fail(-EINVAL, why, why_size, "base64: invalid character 0x%02x at offset %zu",
-						 c, i + k);
+						 ch, i + k);
 		}
 		/* Non-canonical encodings (stray bits under the padding) are rejected. */
-		if (last && pad == 1 && (v[2] & 3))
+		if (pad == 1 && (v[2] & 3))
 			return b64_fail(-EINVAL, why, why_size, "base64: non-zero bits before '=' padding");
-		if (last && pad == 2 && (v[1] & 15))
+		if (pad == 2 && (v[1] & 15))
 			return b64_fail(-EINVAL, why, why_size, "base64: non-zero bits before '==' padding");
 		out[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-		if (!last || pad < 2)
+		if (pad < 2)
 			out[n++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
-		if (!last || pad < 1)
+		if (pad < 1)
 			out[n++] = (uint8_t)(v[2] << 6 | v[3]);
 	}
 	return (ssize_t)n;
