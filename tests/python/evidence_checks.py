@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Host tests of cima.verify_evidence() and the evidence report-data rule on
+"""Host tests of cima.verify_evidence() (run by tests/test_python_evidence.sh) and the evidence report-data rule on
 the bundle captured in the VM (tests/data/evidence/vm-6.12): it verifies with
 the pinned AK and yields the container's own events; another nonce fails at
 freshness; no nonce is a CimaValueError; the rule computed by the library
