@@ -312,6 +312,49 @@ TEST(tdx_every_byte_flipped)
 	free(q);
 }
 
+/*
+ * A quote whose certification data is not a PCK chain (type 5 changed to
+ * 3, an encrypted PPID, lengths unchanged): the chain comes from a file.
+ */
+TEST(tdx_pck_chain_from_file)
+{
+	size_t len, pem_off = QE_AUTH + 32 + 6;
+	unsigned char *q = must_load(QUOTE, &len);
+	char full[] = "/tmp/cima-pck-XXXXXX", part[] = "/tmp/cima-pck2-XXXXXX";
+	int fd1 = mkstemp(full), fd2 = mkstemp(part), step;
+	unsigned char *root;
+	struct cima_vendor_result res = { .sz = sizeof(res) };
+	CIMA_OPTS(cima_vendor_verify_opts, o, .result = &res, .at_time = AT);
+
+	ASSERT_TRUE(fd1 >= 0 && fd2 >= 0);
+	ASSERT_EQ(5, q[pem_off - 6]);
+	root = memmem(q + pem_off, 4935 - pem_off, "-----BEGIN", 10);
+	root = memmem(root + 1, q + 4935 - root - 1, "-----BEGIN", 10);
+	root = memmem(root + 1, q + 4935 - root - 1, "-----BEGIN", 10);
+	ASSERT_TRUE(root != NULL);
+	/* full: leaf, Platform CA, root; part: without the root. */
+	ASSERT_EQ(4935 - (int)pem_off, (int)write(fd1, q + pem_off, 4935 - pem_off));
+	ASSERT_EQ((int)(root - q - pem_off), (int)write(fd2, q + pem_off, root - q - pem_off));
+	close(fd1);
+	close(fd2);
+	q[pem_off - 6] = 3;
+	EXPECT_EQ(-EOPNOTSUPP, tdx(q, len, NULL, &step));
+	EXPECT_EQ(CIMA_VSTEP_FORMAT, step);
+	o.pck_chain_path = full;
+	EXPECT_EQ(0, cima_tdx_quote_verify(q, len, &o));
+	EXPECT_TRUE(res.root_pinned);
+	/* Without the root the pin has nothing to match: give the root. */
+	o.pck_chain_path = part;
+	EXPECT_EQ(-ENOKEY, cima_tdx_quote_verify(q, len, &o));
+	EXPECT_EQ(CIMA_VSTEP_ROOT, res.step);
+	o.root_path = vendor_file("intel-sgx-root-ca.pem");
+	EXPECT_EQ(0, cima_tdx_quote_verify(q, len, &o));
+	EXPECT_FALSE(res.root_pinned);
+	unlink(full);
+	unlink(part);
+	free(q);
+}
+
 TEST(tdx_truncated_fails_cleanly)
 {
 	size_t len;
