@@ -6,6 +6,7 @@ the published TDX quote and SNP report.
 
   evidence_tamper.py BUNDLE OUT flip FIELD OFFSET     (FIELD: a.b path to base64)
   evidence_tamper.py BUNDLE OUT snapshot-count DELTA
+  evidence_tamper.py BUNDLE OUT ak-chain PEM         (unsigned field: no tampering)
   evidence_tamper.py BUNDLE OUT event-digest SOURCE K (K-th extended event)
   evidence_tamper.py BUNDLE OUT event-data SOURCE K|sep|own
   evidence_tamper.py BUNDLE OUT drop-last cima|view  (keep count-1 events)
@@ -109,6 +110,8 @@ def main():
         v = bytearray(base64.b64decode(obj[keys[-1]]))
         v[int(args[1])] ^= 0x01
         obj[keys[-1]] = base64.b64encode(bytes(v)).decode()
+    elif op == "ak-chain":
+        b["report"]["ak_cert_chain"] = open(args[0]).read()
     elif op == "snapshot-count":
         b["snapshot"]["count"] = str(int(b["snapshot"]["count"]) + int(args[0]))
     elif op in ("event-digest", "event-data", "drop-last", "truncate"):

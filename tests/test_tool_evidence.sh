@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-T=47
+T=51
 echo "1..$T"
 if [ ! -r "$d/bundle.json" ] || ! command -v python3 > /dev/null; then
 	for i in $(seq $T); do echo "ok $i # SKIP captured bundle or python3 missing"; done
@@ -74,6 +74,27 @@ vrun 2 "" "no --nonce and no --no-nonce: usage" "$b" --ak-pem "$ak"
 vrun 2 "" "--nonce with --no-nonce: usage" "$b" --nonce "$nonce" --no-nonce --ak-pem "$ak"
 vrun 2 "" "bad base64 nonce: usage" "$b" --nonce "a" --ak-pem "$ak"
 vrun 3 "" "missing AK file: unreadable input" "$b" --nonce "$nonce" --ak-pem "$tmp/none.pem"
+
+# ---- AK certified by a CA (made here) instead of pinned ----
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/ca.key" \
+	-out "$tmp/ca.pem" -subj "/CN=test AK CA" -days 3650 > /dev/null 2>&1 &&
+   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/ca2.key" \
+	-out "$tmp/ca2.pem" -subj "/CN=other CA" -days 3650 > /dev/null 2>&1 &&
+   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/d.key" \
+	-out "$tmp/ak.csr" -subj "/CN=AK" > /dev/null 2>&1 &&
+   openssl x509 -req -in "$tmp/ak.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
+	-force_pubkey "$ak" -out "$tmp/akcert.pem" -days 365 > /dev/null 2>&1 &&
+   openssl x509 -req -in "$tmp/ak.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
+	-force_pubkey "$tmp/other-ak.pem" -out "$tmp/othercert.pem" -days 365 > /dev/null 2>&1; then
+	python3 "$top/tests/evidence_tamper.py" "$b" "$tmp/c.json" ak-chain "$tmp/akcert.pem" &&
+		vrun 0 "" "AK certificate chains to --root-ca" "$tmp/c.json" --nonce "$nonce" --root-ca "$tmp/ca.pem"
+	vrun 1 signature "AK certificate, another root" "$tmp/c.json" --nonce "$nonce" --root-ca "$tmp/ca2.pem"
+	python3 "$top/tests/evidence_tamper.py" "$b" "$tmp/c2.json" ak-chain "$tmp/othercert.pem" &&
+		vrun 1 signature "a certificate for another key" "$tmp/c2.json" --nonce "$nonce" --root-ca "$tmp/ca.pem"
+	vrun 1 signature "--root-ca, bundle without an AK chain" "$b" --nonce "$nonce" --root-ca "$tmp/ca.pem"
+else
+	for i in 1 2 3 4; do ok "AK certificate # SKIP openssl could not make the test CA"; done
+fi
 
 # ---- one tampering each ----
 t=$tmp/t.json
