@@ -46,7 +46,7 @@ if [ -r "$cl" ] && [ -n "$id" ]; then live "verify cima log vs its register" -s 
 live "verify every live log together"
 # Kernels >= 6.10 also list IMA per bank, with that bank's template digests.
 if [ -r "${ima}_sha256" ]; then
-	live "verify IMA's sha256 list vs PCR 10" -s ima -f "${ima}_sha256"
+	live "verify IMA's sha256 list vs PCR 10" -s ima -f "${ima}_sha256" --live
 else
 	skip "verify IMA's sha256 list" "no ${ima}_sha256 (kernel < 6.10)"
 fi
@@ -57,9 +57,9 @@ tampered() {
 	if [ ! -r "$file" ]; then skip "tampered $src ($mode)" "no $file"; return; fi
 	for _ in 1 2 3; do
 		cp "$file" "$tmp/$src.bin"
-		"$cima" verify -s "$src" -f "$tmp/$src.bin" > /dev/null 2>&1 && break
+		"$cima" verify -s "$src" -f "$tmp/$src.bin" --live > /dev/null 2>&1 && break
 	done
-	if ! "$cima" verify -s "$src" -f "$tmp/$src.bin" > "$tmp/out" 2>&1; then
+	if ! "$cima" verify -s "$src" -f "$tmp/$src.bin" --live > "$tmp/out" 2>&1; then
 		sed 's/^/# /' "$tmp/out"
 		nok "tampered $src ($mode): untampered copy does not verify"
 		return
@@ -70,7 +70,7 @@ tampered() {
 	fi
 	index=$(python3 "$here/tamper.py" "$cima" "$src" "$mode" "$tmp/$src.bin" "$tmp/bad.bin") || {
 		nok "tampered $src ($mode): could not tamper"; return; }
-	"$cima" verify -s "$src" -f "$tmp/bad.bin" > "$tmp/out" 2>&1
+	"$cima" verify -s "$src" -f "$tmp/bad.bin" --live > "$tmp/out" 2>&1
 	rc=$?
 	if [ $rc -eq 1 ] && grep -q "index $index[ ,]" "$tmp/out"; then
 		ok "tampered $src ($mode): exit 1, names index $index: $(grep -m1 "index $index" "$tmp/out" | cut -c1-100)"
