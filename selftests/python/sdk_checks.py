@@ -161,7 +161,7 @@ def _():
     a = sdk.parse_eventlog(text, "ima")
     b = sdk.parse_eventlog(binary, "ima")
     n = min(len(a), len(b))
-    assert n > 10, n
+    assert n >= 1, n    # boot_aggregate at least (default policy)
     for x, y in zip(a[:n], b[:n]):
         assert (x.imr_index, x.digests[0].hash, x.event) == \
             (y.imr_index, y.digests[0].hash, y.event), (x, y)
