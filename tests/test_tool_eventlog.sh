@@ -84,7 +84,7 @@ want = {}
 for alg, regs in exp.get("pcrs", {}).items():
     for k, v in regs.items(): want[(k, alg)] = v
 for alg, regs in exp.get("rtmrs", {}).items():
-    for k, v in regs.items(): want[(str(int(k[4:]) + 1), alg)] = v
+    for k, v in regs.items(): want[(str(int(k[4:])), alg)] = v   # RTMRn is IMR n
 for alg, v in exp.get("pcr10", {}).items(): want[("10", alg)] = v
 bad = [k for k, v in want.items() if got.get(k[0], {}).get(k[1], "0" * len(v)) != v]
 if bad: sys.exit("differ: %s" % bad)
