@@ -62,6 +62,18 @@ void cima_report_free(struct cima_report *r)
 	free(r);
 }
 
+static bool broker_eligible(const struct cima_platform_opts *uopts)
+{
+	struct cima_platform_opts po;
+
+	if (!uopts)
+		return true;
+	if (CIMA_OPTS_LOAD(cima_platform_opts, uopts, &po))
+		return false;
+	return po.platform == CIMA_PLATFORM_AUTO && !po.tpm_tcti && !po.root &&
+	       !po.tsm_dir;
+}
+
 /* Tries of snapshot + report while cima events keep arriving in between. */
 #define SNAPSHOT_TRIES	8
 
@@ -101,8 +113,12 @@ struct cima_report *cima_get_cc_report(const void *nonce, size_t nonce_len,
 	int ret;
 
 	ret = CIMA_OPTS_LOAD(cima_report_opts, opts, &o);
-	/* In a tracked container with the broker's socket: the broker. */
-	if (!ret && !o.platform && !getenv("CIMA_PLATFORM")) {
+	/*
+	 * In a tracked container with the broker's socket: the broker, unless
+	 * the caller named a platform, a TCTI, a root or a configfs-tsm
+	 * directory (then it wants that one).
+	 */
+	if (!ret && !getenv("CIMA_PLATFORM") && broker_eligible(o.platform)) {
 		ret = cima__broker_report(nonce, nonce_len, data, data_len, &r);
 		if (ret == 1)
 			return r;

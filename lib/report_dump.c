@@ -65,6 +65,15 @@ int cima_report_dump(const struct cima_report *r, FILE *out)
 			cima__dump_hex(out, cima_alg_name(r->snap.v.alg[i]), r->snap.v.val[i],
 				       cima_alg_digest_size(r->snap.v.alg[i]));
 	}
+	if (r->binding) {
+		/* From the report broker: what the report data binds. */
+		fprintf(out, "container: %s\nbroker binding (%zu bytes):\n%.*s",
+			r->container, r->binding_len, (int)r->binding_len,
+			(const char *)r->binding);
+		if (r->binding_len && r->binding[r->binding_len - 1] != '\n')
+			fputc('\n', out);
+		fprintf(out, "container view: %zu bytes\n", r->view_len);
+	}
 	switch (r->kind) {
 	case CIMA_REPORT_TPM_QUOTE:
 		dump_tpm(r, out);

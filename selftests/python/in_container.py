@@ -59,6 +59,22 @@ except CimaError as e:
     out["report_error"] = str(e)
 
 
+# The cima command in the same container: the same library, no options.
+import subprocess
+bindir = os.path.dirname(os.environ.get("CIMA_LIBRARY", ""))
+try:
+    env = dict(os.environ, LD_LIBRARY_PATH=bindir)
+    cli = subprocess.run([os.path.join(bindir, "cima"), "report", "--nonce", nonce,
+                          "--data", data], capture_output=True, text=True, env=env,
+                         timeout=120)
+    out["cli_report"] = [cli.returncode, cli.stdout[-2000:], cli.stderr[-400:]]
+    cli = subprocess.run([os.path.join(bindir, "cima"), "eventlog"], capture_output=True,
+                         text=True, env=env, timeout=120)
+    out["cli_eventlog"] = [cli.returncode, len(cli.stdout.splitlines()), cli.stderr[-400:]]
+except OSError as e:
+    out["cli_report"] = [-1, "", str(e)]
+
+
 def raw_request(fds):
     """The broker protocol by hand (lib/broker.h), to pass chosen fds."""
     body = b""

@@ -12,7 +12,7 @@ O=${O:-$top/build}
 . "$top/selftests/common/tap.sh"
 . "$top/selftests/common/oci.sh"
 
-N=12
+N=13
 tap_plan $N
 fs=/sys/kernel/security/cima
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ] || ! command -v runc >/dev/null ||
@@ -109,6 +109,12 @@ elif what == "report":
     need(rep.get("verified") is True, "report verify: %s" % rep.get("verified"))
     need(rep.get("report_data_rule") is True, "report data is not the snapshot rule over nonce and binding")
     need(rep.get("view_replays_to_snapshot") is True, "the view does not replay to the snapshot values")
+elif what == "cli":
+    rc, so, se = o.get("cli_report", [-1, "", "no result"])
+    need(rc == 0 and ("container: %s\n" % cid) in so and other not in so,
+         "cima report in the container: rc %s, %s" % (rc, (se or so)[-300:]))
+    rc, red, se = o.get("cli_eventlog", [-1, 0, "no result"])
+    need(rc == 0 and red > 10, "cima eventlog in the container: rc %s, %s" % (rc, se))
 elif what == "forged":
     fo = o.get("forged", {})
     need(fo.get("other_file", [0])[0] != 0 and "not that cima securityfs file" in fo["other_file"][1],
@@ -127,6 +133,7 @@ tap_check "container b: its own view" check log "$work/b.json" "$idb" "$ida"
 tap_check "container b: replay equals the register" check replay "$work/b.json" "$idb" "$ida"
 tap_check "container b: the report names b, never a" check report "$work/b.json" "$idb" "$ida"
 tap_check "container b: forged descriptors are refused" check forged "$work/b.json" "$idb" "$ida"
+tap_check "container a: the cima command (report, eventlog) finds the broker and its view by itself" check cli "$work/a.json" "$ida" "$idb"
 tap_check "the report binding of a names a's id as the module lists it" grep -q "container $ida" "$work/a.json"
 tap_check "the broker logged the refusals" grep -q "not that cima securityfs file" "$work/reportd.err"
 tap_check "cima-reportd --help" "$O/cima-reportd" --help
