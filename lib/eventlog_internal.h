@@ -44,7 +44,7 @@ struct cima_eventlog {
 	uint16_t banks[CIMA_MAX_BANKS];	/* declared by TCG headers */
 	size_t nbanks;
 	int locality;		/* StartupLocality, -1 when none */
-	bool cc;		/* indexes are CC MR indexes */
+	bool cc;		/* indexes are TDX IMRs (RTMR n is n) */
 	bool live;		/* read whole from the live files */
 	unsigned int sources;	/* bit per enum cima_source present */
 	char **names;		/* IMA template names, each once */

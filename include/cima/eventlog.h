@@ -107,8 +107,8 @@ CIMA_API const struct cima_event *cima_eventlog_event(const struct cima_eventlog
 CIMA_API int cima_eventlog_banks(const struct cima_eventlog *log, uint16_t *algs,
 				 size_t max);
 /*
- * The register indexes of this log are CC measurement-register indexes
- * (TDX: a CCEL source is present) rather than TPM PCR numbers.
+ * The register indexes of this log are TDX IMR indexes (RTMR n is n; a
+ * CCEL source is present) rather than TPM PCR numbers.
  */
 CIMA_API bool cima_eventlog_is_cc(const struct cima_eventlog *log);
 /* StartupLocality found in the firmware log, or -ENOENT. */
