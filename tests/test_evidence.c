@@ -290,4 +290,48 @@ TEST(reference_from_log)
 	cima_evidence_free(ev);
 }
 
+/* The options-struct rule (include/cima/common.h) for the two new structs. */
+TEST(opts_structs_checked)
+{
+	struct {
+		struct cima_evidence_verify_opts o;
+		uint8_t later[8];
+	} v;
+	struct {
+		struct cima_evidence_opts o;
+		uint8_t later[8];
+	} b;
+	struct cima_evidence_result *res = NULL;
+	struct cima_evidence *ev;
+	size_t len;
+	char *s = slurp(BUNDLE, &len);
+
+	if (!s)
+		SKIP("%s missing", BUNDLE);
+	ev = cima_evidence_load(s, len);
+	free(s);
+	ASSERT_TRUE(ev != NULL);
+	memset(&v, 0, sizeof(v));
+	v.o.sz = sizeof(v);
+	v.o.no_nonce = true;
+	v.later[3] = 1;		/* a field this library does not know */
+	EXPECT_EQ(-EINVAL, cima_evidence_verify(ev, &v.o, &res));
+	EXPECT_TRUE(res == NULL);
+	v.later[3] = 0;		/* zero past the known fields: accepted */
+	EXPECT_EQ(-EKEYREJECTED, cima_evidence_verify(ev, &v.o, &res));
+	cima_evidence_result_free(res);
+	cima_evidence_free(ev);
+
+	memset(&b, 0, sizeof(b));
+	b.o.sz = sizeof(b);
+	b.later[0] = 1;
+	errno = 0;
+	EXPECT_TRUE(cima_evidence_build("n", 1, NULL, 0, &b.o) == NULL);
+	EXPECT_EQ(EINVAL, errno);
+	b.o.sz = 0;		/* sz unset */
+	errno = 0;
+	EXPECT_TRUE(cima_evidence_build("n", 1, NULL, 0, &b.o) == NULL);
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TAP_MAIN()
