@@ -67,7 +67,7 @@ try:
     cli = subprocess.run([os.path.join(bindir, "cima"), "report", "--nonce", nonce,
                           "--data", data], capture_output=True, text=True, env=env,
                          timeout=120)
-    out["cli_report"] = [cli.returncode, cli.stdout[-2000:], cli.stderr[-400:]]
+    out["cli_report"] = [cli.returncode, cli.stdout[:3000], cli.stderr[-400:]]
     cli = subprocess.run([os.path.join(bindir, "cima"), "eventlog"], capture_output=True,
                          text=True, env=env, timeout=120)
     out["cli_eventlog"] = [cli.returncode, len(cli.stdout.splitlines()), cli.stderr[-400:]]
