@@ -2,8 +2,10 @@
 # Run VM selftests and print TAP; meant to run inside tools/vm/run.
 #   selftests/run.sh [AREA | AREA/TEST ...]     (default: every area)
 # e.g. "selftests/run.sh kmod" or "selftests/run.sh kmod/test_log".
-# Programs: build/selftests/<area>/test_* (from selftests/<area>/test_*.c)
-# and scripts selftests/<area>/test_*.sh, in that order within an area.
+# Programs: build/selftests/<area>/test_* (from selftests/<area>/test_*.c,
+# kselftest_harness.h programs built by selftests/Makefile) and scripts
+# selftests/<area>/test_*.sh, in that order within an area.  The same tests
+# also run under the kernel's runner: make -C selftests run_tests.
 # Each prints its own TAP plan; mk/tap-run adds a "not ok" line for a
 # program that crashes, times out or misses its plan, so a crash is never
 # counted as a pass.
