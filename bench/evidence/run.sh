@@ -22,9 +22,12 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-${CC:-cc} -O2 -Wall -Wextra -I"$top/include" $(pkg-config --cflags json-c) \
+# pkg-config prints lists of flags: split them into words on purpose.
+read -r -a cflags <<< "$(pkg-config --cflags json-c)"
+read -r -a libs <<< "$(pkg-config --libs libcrypto tss2-esys tss2-tctildr tss2-mu json-c)"
+${CC:-cc} -O2 -Wall -Wextra -I"$top/include" "${cflags[@]}" \
 	-o "$work/bench_evidence" "$top/bench/evidence/bench_evidence.c" "$O/libcima.a" \
-	$(pkg-config --libs libcrypto tss2-esys tss2-tctildr tss2-mu json-c)
+	"${libs[@]}"
 port=$((20000 + $$ % 20000))
 mkdir "$work/tpm"
 swtpm_setup --tpm2 --tpmstate "$work/tpm" --pcr-banks sha256,sha384 >/dev/null
