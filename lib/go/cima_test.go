@@ -436,7 +436,9 @@ func TestConcurrentNoLeak(t *testing.T) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := LiveHandles(); n != base {
+	// Handles of earlier tests may be finalized meanwhile: fewer than at
+	// the start is not a leak, more is.
+	if n := LiveHandles(); n > base {
 		t.Errorf("%d libcima handles still held after GC", n-base)
 	}
 }
