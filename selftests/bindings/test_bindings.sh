@@ -68,18 +68,31 @@ for l in $langs; do
 		diff "$d/tool-$a" "$d/bind-$a" > "$d/diff" 2>&1 && [ "$(wc -l < "$d/bind-$a")" = 24 ]
 		res $? "$l: get_cc_measurement (Go GetCCMeasurement), 24 PCRs of $a = cima measurement --alg $a" "$d/diff"
 	done
-	{ sysfs_pcrs sha256; sysfs_pcrs sha384; } > "$d/sysfs"
+	# IMA (ima_policy=tcb in make check) extends PCR 10 for every program
+	# run for the first time, these included: read both sides again, up to
+	# three times, until nothing new ran in between.
+	for _ in 1 2 3; do
+		{ sysfs_pcrs sha256; sysfs_pcrs sha384; } > "$d/sysfs"
+		"$bin" measure sha256 > "$d/bind-sha256" 2>&1
+		"$bin" measure sha384 > "$d/bind-sha384" 2>&1
+		{ sysfs_pcrs sha256; sysfs_pcrs sha384; } > "$d/sysfs2"
+		cmp -s "$d/sysfs" "$d/sysfs2" && break
+	done
 	cat "$d/bind-sha256" "$d/bind-sha384" | diff "$d/sysfs" - > "$d/diff" 2>&1
 	res $? "$l: the PCRs equal the kernel's sysfs pcr-sha256/ and pcr-sha384/" "$d/diff"
 
 	# A quote of the same nonce and data through the binding and the tool.
 	nonce=$(head -c 32 /dev/urandom | base64 -w0)
 	data=$(printf 'container=%s-bindings' "$l" | base64 -w0)
-	"$bin" report "$nonce" "$data" "$d/q" > "$d/report" 2>&1
-	rc=$?
+	# Both quotes again (up to three times) if PCR 10 moved in between.
+	for _ in 1 2 3; do
+		"$bin" report "$nonce" "$data" "$d/q" > "$d/report" 2>&1
+		rc=$?
+		"$cima" report --platform tpm --nonce "$nonce" --data "$data" --tpm2-files "$d/c" > /dev/null 2> "$d/err"
+		cmp -s "$d/q/pcrs.values" "$d/c/pcrs.values" && break
+	done
 	[ $rc = 0 ] && grep -q '^tpm-quote sha256 24$' "$d/report"
 	res $? "$l: get_cc_report (Go GetCCReport) gives a 24-PCR sha256 TPM quote the library verifies" "$d/report"
-	"$cima" report --platform tpm --nonce "$nonce" --data "$data" --tpm2-files "$d/c" > /dev/null 2> "$d/err"
 	cmp "$d/q/qualification" "$d/c/qualification" > "$d/diff" 2>&1
 	res $? "$l: report data = cima report's for the same nonce and data" "$d/diff"
 	{ printf '%s' "$nonce" | base64 -d; printf '%s' "$data" | base64 -d; } |
