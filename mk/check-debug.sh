@@ -125,7 +125,10 @@ run_tests() {
 	make --no-print-directory -C selftests
 	log "module selftests, stress (${STRESS_SECS:-180} s), failslab, kmemleak scan"
 	set +e
+	# KASAN under TCG is several times slower: longer per-test limits, and
+	# test_scale with 50 containers instead of 200.
 	vm --module-args backend=sim -- sh -c '
+		export CIMA_TEST_TIMEOUT=1800 CIMA_SCALE_N=50
 		selftests/run.sh kmod
 		STRESS_SECS='"${STRESS_SECS:-180}"' selftests/kmod/stress.sh
 		selftests/kmod/failslab.sh
