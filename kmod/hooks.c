@@ -12,7 +12,8 @@
  *
  * Probes run in atomic context (preemption off; the cgroup ones also with
  * IRQs off and cgroup_mutex held, and their path argument is a shared
- * buffer).  They only look things up, allocate with GFP_ATOMIC and queue a
+ * buffer; the kprobes from ftrace, never from the NMI-like int3 trap:
+ * init refuses kprobes that are not ftrace-based).  They only look things up, allocate with GFP_ATOMIC and queue a
  * task_work on the current task with TWA_RESUME: it runs in that task's
  * context, able to sleep, before the task returns to user space - so a
  * container's start is measured before mkdir returns, an exec before the
@@ -445,6 +446,21 @@ int cima_hooks_init(void)
 		goto err;
 	}
 	cima_kps_registered = true;
+	/*
+	 * The handlers allocate (GFP_ATOMIC) and queue task work: fine from
+	 * ftrace, the way a kprobe at a function's entry runs on kernels with
+	 * KPROBES_ON_FTRACE (Debian's), but not from the int3 trap, which is
+	 * NMI-like (lockdep caught it on a kernel without ftrace).  Refuse
+	 * rather than run there.
+	 */
+	for (i = 0; i < ARRAY_SIZE(cima_kps); i++) {
+		if (!kprobe_ftrace(&cima_kps[i])) {
+			pr_err("kprobe on %s is not ftrace-based (needs CONFIG_KPROBES_ON_FTRACE)\n",
+			       cima_kps[i].symbol_name);
+			ret = -EOPNOTSUPP;
+			goto err;
+		}
+	}
 	return 0;
 err:
 	cima_hooks_exit();
