@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/seq_file.h>
+#include <linux/ctype.h>
 
 #include <uapi/cima.h>
 
@@ -96,4 +97,16 @@ void cima_buf_hex(struct cima_buf *b, const u8 *p, size_t n)
 		b->p[b->len++] = hex[p[i] >> 4];
 		b->p[b->len++] = hex[p[i] & 15];
 	}
+}
+
+bool cima_valid_word(const char *s, size_t n, size_t max)
+{
+	size_t i;
+
+	if (!n || n > max || !isalnum(s[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!isalnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
 }

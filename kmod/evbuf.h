@@ -26,5 +26,7 @@ void cima_buf_printf(struct cima_buf *b, const char *fmt, ...) __printf(2, 3);
 void cima_buf_escape(struct cima_buf *b, const char *s, size_t n);
 void cima_buf_hex(struct cima_buf *b, const u8 *p, size_t n);
 void cima_put_hex(struct seq_file *m, const u8 *p, size_t n);
+/* [A-Za-z0-9][A-Za-z0-9._-]*, 1..max bytes: container ids, event names. */
+bool cima_valid_word(const char *s, size_t n, size_t max);
 
 #endif /* CIMA_EVBUF_H */

@@ -20,7 +20,6 @@
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/file.h>
 #include <linux/stat.h>
@@ -323,18 +322,6 @@ out_name:
 	__putname(pbuf);
 }
 
-static bool cima_valid_name(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n || n > CIMA_RUNTIME_NAME_MAX || !isalnum(s[0]))
-		return false;
-	for (i = 1; i < n; i++)
-		if (!isalnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
-			return false;
-	return true;
-}
-
 /*
  * A runtime event "<name> <value>[\n]" (NUL-terminated, @len bytes) for
  * container @c.  Returns after the register was extended, or a negative
@@ -358,7 +345,7 @@ int cima_measure_runtime(struct cima_container *c, bool self,
 	nlen = sp - text;
 	value = sp + 1;
 	vlen = len - nlen - 1;
-	if (!cima_valid_name(text, nlen) || !vlen)
+	if (!cima_valid_word(text, nlen, CIMA_RUNTIME_NAME_MAX) || !vlen)
 		return -EINVAL;
 	for (i = 0; i < vlen; i++)
 		if ((u8)value[i] < 0x21 || (u8)value[i] > 0x7e)

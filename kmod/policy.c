@@ -69,18 +69,6 @@ static bool cima_is_hex64(const char *s, size_t n)
 	return true;
 }
 
-static bool cima_valid_id(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n || n > CIMA_ID_MAX || !isalnum(s[0]))
-		return false;
-	for (i = 1; i < n; i++)
-		if (!isalnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
-			return false;
-	return true;
-}
-
 static bool cima_match_default(const char *name, size_t n, char *id)
 {
 	unsigned int i;
@@ -133,7 +121,7 @@ bool cima_policy_match(const char *path, char *id)
 			n = 0;
 		if (n != plen || strncmp(path, pre, n))
 			continue;
-		if (!cima_valid_id(name, nlen))
+		if (!cima_valid_word(name, nlen, CIMA_ID_MAX))
 			continue;
 		memcpy(id, name, nlen);
 		id[nlen] = '\0';
