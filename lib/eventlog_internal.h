@@ -77,6 +77,14 @@ uint16_t cima__ima_detect_alg(const uint8_t *buf, size_t len);
 int cima__ima_template_hash(const struct cima_event *ev, uint16_t alg,
 			    uint8_t *out);
 
+/*
+ * Name @alg among the banks cima_replay_ima_padded() reports for @r (the
+ * replay of a list of events, lib/replay_events.c, decides them from the
+ * whole log); 0 or -E2BIG.
+ */
+struct cima_replay;
+int cima__replay_note_ima_padded(struct cima_replay *r, uint16_t alg);
+
 /* TPM PCR -> CC MR index, as TDVF maps them; -1 when unmapped. */
 int cima__pcr_to_mr(uint32_t pcr);
 

@@ -446,6 +446,17 @@ int cima_replay_ima_padded(const struct cima_replay *r, uint16_t *algs, size_t m
 	return (int)r->nima_padded;
 }
 
+int cima__replay_note_ima_padded(struct cima_replay *r, uint16_t alg)
+{
+	for (size_t i = 0; i < r->nima_padded; i++)
+		if (r->ima_padded[i] == alg)
+			return 0;
+	if (r->nima_padded == CIMA_MAX_BANKS)
+		return cima__err(-E2BIG, "more than %d banks", CIMA_MAX_BANKS);
+	r->ima_padded[r->nima_padded++] = alg;
+	return 0;
+}
+
 struct cima_replay *cima_replay_cc_eventlog(const struct cima_eventlog *log)
 {
 	return cima_replay_eventlog(log, NULL);

@@ -203,6 +203,25 @@ struct cima_replay_opts {
 CIMA_API struct cima_replay *cima_replay_cc_eventlog(const struct cima_eventlog *log);
 CIMA_API struct cima_replay *cima_replay_eventlog(const struct cima_eventlog *log,
 						  const struct cima_replay_opts *opts);
+/*
+ * Replay a list of events: @n events (from cima_eventlog_event() of @log,
+ * or of another log read in the same boot, such as pages of the live log
+ * read one after the other), in the order given, as the replay of the
+ * whole @log would extend them: the same banks (those the replay of @log
+ * gives values in, with @opts), and IMA's banks extended with zero-padded
+ * SHA-1 template digests where the replay of @log found the kernel did so
+ * (cima_replay_ima_padded() of the result names them when an IMA event is
+ * among @events).  Violations extend ff..ff in every bank.  Registers
+ * start at zero; PCR 0 at the StartupLocality only when that event is
+ * among @events.  @opts as for cima_replay_eventlog() (container: only
+ * that container's events of the list).  @n 0 gives no values.  The
+ * events must stay valid (their logs not freed) during the call.
+ * NULL + errno (EINVAL: NULL log, list or event).
+ */
+CIMA_API struct cima_replay *cima_replay_events(const struct cima_eventlog *log,
+						const struct cima_event *const *events,
+						size_t n,
+						const struct cima_replay_opts *opts);
 /* An empty set of values, to fill with cima_replay_set() (given values). */
 CIMA_API struct cima_replay *cima_replay_new(void);
 CIMA_API int cima_replay_set(struct cima_replay *r, uint32_t index, uint16_t alg,
