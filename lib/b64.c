@@ -45,6 +45,20 @@ static const uint8_t b64_val[256] = {
 	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
 };
 
+/*
+ * The same values placed for a whole quad: bits 18-23, 12-17, 6-11 and 0-5
+ * of the 24-bit group, bit 31 set for a byte outside the alphabet, so one
+ * OR of four lookups decodes (and checks) four characters.
+ */
+#define B64_V(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26 : \
+		  (c) >= '0' && (c) <= '9' ? (c) - '0' + 52 : (c) == '+' ? 62 : (c) == '/' ? 63 : -1)
+#define B64_Q(c, s) (B64_V(c) < 0 ? 0x80000000u : (uint32_t)B64_V(c) << (s))
+#define B64_R4(c, s) B64_Q(c, s), B64_Q((c) + 1, s), B64_Q((c) + 2, s), B64_Q((c) + 3, s)
+#define B64_R16(c, s) B64_R4(c, s), B64_R4((c) + 4, s), B64_R4((c) + 8, s), B64_R4((c) + 12, s)
+#define B64_R64(c, s) B64_R16(c, s), B64_R16((c) + 16, s), B64_R16((c) + 32, s), B64_R16((c) + 48, s)
+#define B64_T(s) { B64_R64(0, s), B64_R64(64, s), B64_R64(128, s), B64_R64(192, s) }
+static const uint32_t b64_quad[4][256] = { B64_T(18), B64_T(12), B64_T(6), B64_T(0) };
+
 ssize_t cima__b64_decode(const char *in, size_t in_len, uint8_t *out,
 			 size_t out_max, char *why, size_t why_size)
 {
@@ -64,19 +78,20 @@ ssize_t cima__b64_decode(const char *in, size_t in_len, uint8_t *out,
 	/* Every quad but the last: four alphabet bytes, no padding. */
 	full = in_len ? in_len - 4 : 0;
 	for (size_t i = 0; i < full; i += 4) {
-		uint8_t a = b64_val[u[i]], b = b64_val[u[i + 1]];
-		uint8_t c = b64_val[u[i + 2]], d = b64_val[u[i + 3]];
+		uint32_t v = b64_quad[0][u[i]] | b64_quad[1][u[i + 1]] |
+			     b64_quad[2][u[i + 2]] | b64_quad[3][u[i + 3]];
 
-		if ((a | b | c | d) & 0xc0) {
+		if (v & 0x80000000u) {
 			for (int k = 0; k < 4; k++)
 				if (b64_val[u[i + k]] == 255)
 					return b64_fail(-EINVAL, why, why_size,
 							"base64: invalid character 0x%02x at offset %zu",
 							u[i + k], i + k);
 		}
-		out[n++] = (uint8_t)(a << 2 | b >> 4);
-		out[n++] = (uint8_t)(b << 4 | c >> 2);
-		out[n++] = (uint8_t)(c << 6 | d);
+		out[n] = (uint8_t)(v >> 16);
+		out[n + 1] = (uint8_t)(v >> 8);
+		out[n + 2] = (uint8_t)v;
+		n += 3;
 	}
 	if (in_len) {
 		int v[4];

@@ -570,6 +570,154 @@ static int only_keys(json_object *o, const char *what, const char *const *allowe
 	return 0;
 }
 
+/*
+ * Fast path for the bundle's long base64 values (the logs and the view are
+ * nearly all of a bundle's bytes): cima_evidence_load() decodes each
+ * string value of at least SPAN_MIN characters that is strict base64
+ * straight from the document, and json-c parses a copy in which the value
+ * is a stand-in: "\u0000" and the span's number.  json-c's tokeniser then
+ * reads a few kilobytes instead of every byte of every log.  A document
+ * that holds the text \u0000 anywhere is parsed whole (a stand-in could
+ * not be told from its own strings), and so is one json-c refuses in its
+ * reduced form (the error message gives the original's offset).  The spans
+ * of the load under way are per thread.
+ */
+#define SPAN_MIN	512
+
+struct span {
+	const char *text;	/* the value in the document, unquoted */
+	size_t len;
+	uint8_t *bin;		/* decoded; NULL once taken */
+	size_t bin_len;
+	char *dup;		/* NUL-terminated copy, when asked as text */
+};
+
+struct spans {
+	struct span *v;
+	size_t n, cap;
+};
+
+static __thread struct spans *load_spans;
+
+static void spans_free(struct spans *sp)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		free(sp->v[i].bin);
+		free(sp->v[i].dup);
+	}
+	free(sp->v);
+	sp->v = NULL;
+	sp->n = sp->cap = 0;
+}
+
+/* The span a stand-in string names, or NULL when @s is no stand-in. */
+static struct span *stand_in(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (!load_spans || len < 2 || len > 12 || s[0])
+		return NULL;
+	for (size_t k = 1; k < len; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return NULL;
+		i = i * 10 + (size_t)(s[k] - '0');
+	}
+	return i < load_spans->n ? &load_spans->v[i] : NULL;
+}
+
+/* End of the string whose text starts at @p (its closing quote), or NULL. */
+static const char *string_end(const char *p, const char *end)
+{
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		size_t bs = 0;
+
+		if (!q)
+			return NULL;
+		while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (!(bs & 1))
+			return q;
+		p = q + 1;
+	}
+}
+
+/*
+ * @doc with its long base64 values replaced by stand-ins (malloc'd, its
+ * length in *outlen), the decoded values in @sp; NULL when the fast path
+ * does not apply or on ENOMEM (the caller parses @doc itself).
+ */
+static char *reduce(const char *doc, size_t len, struct spans *sp, size_t *outlen)
+{
+	const char *p = doc, *end = doc + len;
+	char *out, *o;
+
+	if (len < SPAN_MIN)
+		return NULL;
+	for (const char *b = doc; b < end && (b = memchr(b, '\\', (size_t)(end - b))); b += 2)
+		if (end - b >= 6 && !memcmp(b, "\\u0000", 6))
+			return NULL;
+	out = o = malloc(len + 1);
+	if (!out)
+		return NULL;
+	/* @p: the next byte to copy; @from: where the next string may start. */
+	for (const char *from = doc;;) {
+		const char *q = memchr(from, '"', (size_t)(end - from)), *e, *a;
+		struct span *s;
+		ssize_t n;
+
+		if (!q)
+			break;
+		e = string_end(q + 1, end);
+		if (!e)
+			break;
+		from = a = e + 1;
+		while (a < end && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
+			a++;
+		/* Values only (a key is followed by ':'), long, no escapes. */
+		if ((size_t)(e - q - 1) < SPAN_MIN || (a < end && *a == ':') ||
+		    memchr(q + 1, '\\', (size_t)(e - q - 1)))
+			continue;
+		/* Copy up to the opening quote; the closing one goes with what follows. */
+		memcpy(o, p, (size_t)(q + 1 - p));
+		o += q + 1 - p;
+		p = e;
+		if (sp->n == sp->cap) {
+			size_t cap = sp->cap ? 2 * sp->cap : 16;
+			struct span *v = realloc(sp->v, cap * sizeof(*v));
+
+			if (!v)
+				goto fail;
+			sp->v = v;
+			sp->cap = cap;
+		}
+		s = &sp->v[sp->n];
+		memset(s, 0, sizeof(*s));
+		s->text = q + 1;
+		s->len = (size_t)(e - q - 1);
+		s->bin = malloc(s->len / 4 * 3 + 1);
+		if (!s->bin)
+			goto fail;
+		n = cima__b64_decode(s->text, s->len, s->bin, s->len / 4 * 3 + 1, NULL, 0);
+		if (n < 0) {
+			free(s->bin);
+			p = q + 1;	/* not base64: json-c reads it */
+			continue;
+		}
+		s->bin_len = (size_t)n;
+		o += sprintf(o, "\\u0000%zu", sp->n++);
+	}
+	memcpy(o, p, (size_t)(end - p));
+	o += end - p;
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
+fail:
+	free(out);
+	spans_free(sp);
+	return NULL;
+}
+
 static int get(json_object *o, const char *what, const char *key, json_type type,
 	       bool required, json_object **out)
 {
@@ -589,7 +737,21 @@ static int get_str(json_object *o, const char *what, const char *key, bool requi
 	json_object *v;
 	int ret = get(o, what, key, json_type_string, required, &v);
 
-	*s = ret > 0 ? json_object_get_string(v) : NULL;
+	*s = NULL;
+	if (ret > 0) {
+		struct span *sp = stand_in(json_object_get_string(v),
+					   (size_t)json_object_get_string_len(v));
+
+		if (!sp) {
+			*s = json_object_get_string(v);
+		} else {
+			if (!sp->dup)
+				sp->dup = strndup(sp->text, sp->len);
+			if (!sp->dup)
+				return cima__err(-ENOMEM, "evidence: out of memory");
+			*s = sp->dup;
+		}
+	}
 	return ret;
 }
 
@@ -600,12 +762,31 @@ static int get_b64(json_object *o, const char *what, const char *key, bool requi
 	char why[128];
 	size_t n;
 	ssize_t r;
-	int ret = get_str(o, what, key, required, &s);
+	json_object *v;
+	struct span *sp;
+	int ret = get(o, what, key, json_type_string, required, &v);
 
 	*buf = NULL;
 	*len = 0;
 	if (ret <= 0)
 		return ret;
+	s = json_object_get_string(v);
+	sp = stand_in(s, (size_t)json_object_get_string_len(v));
+	if (sp) {
+		/* Decoded by reduce() already; taken once. */
+		if (!sp->bin) {
+			sp->bin = malloc(sp->bin_len + 1);
+			if (!sp->bin)
+				return cima__err(-ENOMEM, "evidence: out of memory");
+			r = cima__b64_decode(sp->text, sp->len, sp->bin, sp->bin_len + 1, NULL, 0);
+			if (r < 0)
+				return cima__err(-EIO, "evidence: base64 span changed");
+		}
+		*buf = sp->bin;
+		*len = sp->bin_len;
+		sp->bin = NULL;
+		return 1;
+	}
 	n = strlen(s);
 	*buf = malloc(n / 4 * 3 + 1);
 	if (!*buf)
@@ -962,7 +1143,10 @@ struct cima_evidence *cima_evidence_load(const void *buf, size_t len)
 {
 	struct json_tokener *tok;
 	struct cima_evidence *ev;
+	struct spans sp = { 0 };
 	json_object *root;
+	char *reduced;
+	size_t rlen = 0;
 	int ret;
 
 	if (!buf)
@@ -971,13 +1155,35 @@ struct cima_evidence *cima_evidence_load(const void *buf, size_t len)
 		return cima__err_ptr(-EFBIG, "evidence: %zu bytes is too large", len);
 	if (memchr(buf, '\0', len))
 		return cima__err_ptr(-EBADMSG, "evidence: NUL byte in the document");
+	reduced = reduce(buf, len, &sp, &rlen);
 	tok = json_tokener_new_ex(32);
-	if (!tok)
+	if (!tok) {
+		free(reduced);
+		spans_free(&sp);
 		return cima__err_ptr(-ENOMEM, "evidence: out of memory");
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
-	    (size_t)json_tokener_get_parse_end(tok) != len) {
+	if (reduced) {
+		size_t end;
+
+		root = json_tokener_parse_ex(tok, reduced, (int)rlen);
+		end = root ? (size_t)json_tokener_get_parse_end(tok) : 0;
+		while (root && end < rlen && strchr(" \t\r\n", reduced[end]))
+			end++;
+		if (!root || json_tokener_get_error(tok) != json_tokener_success || end != rlen) {
+			/* Refused or trailing data: the original says where. */
+			json_object_put(root);
+			root = NULL;
+			json_tokener_reset(tok);
+			free(reduced);
+			reduced = NULL;
+			spans_free(&sp);
+		}
+	}
+	if (!reduced)
+		root = json_tokener_parse_ex(tok, buf, (int)len);
+	if (!reduced && (!root || json_tokener_get_error(tok) != json_tokener_success ||
+			 (size_t)json_tokener_get_parse_end(tok) != len)) {
 		size_t end = json_tokener_get_parse_end(tok);
 		bool trailing = root && end < len;
 
@@ -996,12 +1202,17 @@ struct cima_evidence *cima_evidence_load(const void *buf, size_t len)
 		}
 	}
 	json_tokener_free(tok);
+	free(reduced);
 	ev = calloc(1, sizeof(*ev));
 	if (!ev) {
 		json_object_put(root);
+		spans_free(&sp);
 		return cima__err_ptr(-ENOMEM, "evidence: out of memory");
 	}
+	load_spans = &sp;
 	ret = load_json(ev, root);
+	load_spans = NULL;
+	spans_free(&sp);
 	json_object_put(root);
 	if (ret) {
 		cima_evidence_free(ev);
