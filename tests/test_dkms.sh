@@ -9,7 +9,9 @@
 # header fails to build (the header is part of what dkms needs).
 # Where dkms signs modules (Debian: its own MOK, /var/lib/dkms/mok.pub),
 # the signer is shown.
-# Loading the module is a VM matter (tools/vm/run), not done here.
+# Each kernel's DKMS-built cima.ko (uncompressed, signature kept) is left in
+# $O/dkms/<release>/ with the digest of the sources it came from, for the
+# VM test selftests/dkms/test_dkms_load.sh, which loads it.
 top=${CIMA_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 O=${O:-$top/build}
 tmp=$(mktemp -d)
@@ -62,6 +64,14 @@ installed() {
 	[ "$(modinfo -F name "$ko")" = cima ] || return 1
 	modinfo -F vermagic "$ko" | grep -q "^$k " || return 1
 	echo "signer: $(modinfo -F signer "$ko")"
+	# For the VM test: the module as the kernel would load it.
+	mkdir -p "$O/dkms/$k" && rm -f "$O/dkms/$k/cima.ko" "$O/dkms/$k/sources.sha256" || return 1
+	case $ko in
+	*.xz) xz -dc "$ko" > "$O/dkms/$k/cima.ko" ;;
+	*.zst) zstd -qdc "$ko" > "$O/dkms/$k/cima.ko" ;;
+	*) cp "$ko" "$O/dkms/$k/cima.ko" ;;
+	esac || return 1
+	"$top/selftests/dkms/sources-digest" "$top" > "$O/dkms/$k/sources.sha256"
 }
 for k in $kernels; do
 	check "dkms build for $k" dkms build -m cima -v "$version" -k "$k" "${dk[@]}"
