@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Host tests of the Python binding (no VM): logs captured from the test VM
 (tests/data/vm-*/) replay, through CimaSdk, to the PCRs tpm2_pcrread read in
-the same boot (pcrs.txt), both through libcima's replay (a whole log) and
-through the binding's own replay of an event list; digests of cima events
+the same boot (pcrs.txt), both through libcima's replay of a whole log and
+its replay of an event list (cima_replay_events); digests of cima events
 equal hashlib's over their data; bad input raises CimaError with a message.
 Prints TAP."""
 import glob
@@ -74,13 +74,13 @@ for d in dirs:
         def sliced(blob=blob, src=src, need=need):
             ev = sdk.parse_eventlog(blob, src)
             # Without the Spec ID header (an unmeasured EV_NO_ACTION) the
-            # list is no longer one whole log, so the binding replays it
-            # itself, not libcima: it must reach the same PCRs.
+            # list is no longer one whole log: libcima replays it as a list
+            # of events (cima_replay_events); it must reach the same PCRs.
             assert ev[0].event_type == 3 and not ev[0].measured, ev[0]
             compare(sdk.replay_cc_eventlog(ev[1:]), pcrs, "%s %s" % (k, src), need)
             part = sdk.replay_cc_eventlog(ev[:len(ev) // 2])
             assert part != sdk.replay_cc_eventlog(ev), "half a log gives the same values"
-        check("%s: %s log: binding replay of an event list agrees" % (k, src), sliced)
+        check("%s: %s log: replay of an event list (not one whole log) agrees" % (k, src), sliced)
 
     def cima_digests(d=d):
         ev = sdk.parse_eventlog(open(os.path.join(d, "cima.bin"), "rb").read(), "cima")
@@ -167,11 +167,11 @@ for d in dirs:
         ima = [e for e in ev if e.source == "ima"]
         assert all(e.event_type == 0x14 and e.event_type_name == "IMA_MEASUREMENT_EVENT"
                    for e in ima)
-        r = sdk.replay_cc_eventlog(ima)      # a filter: the binding's replay
+        r = sdk.replay_cc_eventlog(ima)      # a filter: cima_replay_events
         assert r[10][11] == pcrs[10][11], "PCR 10 sha256 from the IMA events alone"
         if k == "vm-6.12":
             assert r[10][SHA384] == pcrs[10][SHA384], "PCR 10 sha384 (hashed on 6.12)"
-    check("%s: IMA events filtered from the log: binding replay gives PCR 10 "
+    check("%s: IMA events filtered from the log: their replay gives PCR 10 "
           "(template hashes per bank, IMA_MEASUREMENT_EVENT type)" % k, ima_slice)
 
 

@@ -152,6 +152,8 @@ class ReplayOpts(ctypes.Structure):
 
 cima_replay_eventlog = _fn("cima_replay_eventlog", c_void, c_void,
                            ctypes.POINTER(ReplayOpts))
+cima_replay_events = _fn("cima_replay_events", c_void, c_void,
+                         ctypes.POINTER(c_void), c_size, ctypes.POINTER(ReplayOpts))
 cima_replay_free = _fn("cima_replay_free", None, c_void)
 cima_replay_ima_padded = _fn("cima_replay_ima_padded", ctypes.c_int, c_void,
                              ctypes.POINTER(ctypes.c_uint16), c_size)

@@ -3,7 +3,6 @@
 import base64
 import binascii
 import ctypes
-import errno
 import hashlib
 import struct
 import sys
@@ -12,7 +11,6 @@ import threading
 from . import _lib as L
 from ._lib import CimaError, CimaValueError
 
-EV_NO_ACTION = 0x3
 # The original SDK's type for IMA events (TcgEventType.IMA_MEASUREMENT_EVENT).
 IMA_MEASUREMENT_EVENT = 0x14
 SOURCE_IMA = 3
@@ -395,77 +393,6 @@ def _replay_dict(r, what):
         L.cima_replay_free(r)
 
 
-def _ima_template_hash(e, name):
-    """The kernel's hash of an IMA event's template data in bank @name."""
-    data = e.event
-    if L.cima_event_ima_template(e._ev) == b"ima":
-        # 'ima': digest || file name, zero-padded to 256 bytes.
-        nlen = int.from_bytes(data[20:24], "little")
-        data = (data[:20] + data[24:24 + nlen]).ljust(20 + 256, b"\0")
-    return hashlib.new(name, data).digest()
-
-
-def _extend_ima(regs, e, banks):
-    """An IMA event as the kernel extends it: violations 0xff..ff, the
-    recorded digest in its own bank, the template hash in the others."""
-    bank = regs.setdefault(e.imr_index, {})
-    rec = e.digests[0] if e.digests else None
-    violation = rec is not None and not any(rec.hash)
-    for alg in banks:
-        a = TcgAlgorithm(alg)
-        h = hashlib.new(a.name)
-        if violation:
-            d = b"\xff" * h.digest_size
-        elif rec is not None and int(rec.alg) == alg:
-            d = rec.hash
-        else:
-            d = _ima_template_hash(e, a.name)
-        cur = bank.get(alg, bytes(h.digest_size))
-        h.update(cur + d)
-        bank[alg] = h.digest()
-
-
-def _replay_subset(events):
-    """Replay events that are not one whole log (a slice, a mix): every
-    measured event extends each of its digests into its register,
-    R = H(R || digest), registers starting at zero (PCR 0 at the
-    StartupLocality when that event is among @events)."""
-    regs = Replay()
-    banks = []
-    for e in events:
-        if isinstance(e, Event) and e.source != "ima":
-            for d in e.digests:
-                if int(d.alg) not in banks:
-                    banks.append(int(d.alg))
-    if not banks:
-        banks = [0x4, 0xB, 0xC, 0xD]    # IMA alone: as libcima replays it
-    for e in events:
-        if not isinstance(e, Event):
-            raise CimaValueError("replay: %r is not an event from get_cc_eventlog()" % (e,))
-        if (e.event_type == EV_NO_ACTION and e.imr_index == 0
-                and e.event.startswith(b"StartupLocality\0") and len(e.event) >= 17):
-            for d in e.digests:
-                size = d.alg.digest_size
-                regs.setdefault(0, {})[int(d.alg)] = bytes(size - 1) + e.event[16:17]
-            continue
-        if not e.measured:
-            continue
-        if e.source == "ima":
-            _extend_ima(regs, e, banks)
-            continue
-        for d in e.digests:
-            try:
-                h = hashlib.new(d.alg.name)
-            except (ValueError, TypeError):
-                raise CimaError("replay: event %d: bank %s cannot be computed"
-                                % (e.number, d.alg.name), errno.EOPNOTSUPP) from None
-            bank = regs.setdefault(e.imr_index, {})
-            cur = bank.get(int(d.alg), bytes(h.digest_size))
-            h.update(cur + d.hash)
-            bank[int(d.alg)] = h.digest()
-    return regs
-
-
 class CimaSdk:
     """Evidence API of the confidential-computing SDK, backed by libcima.
 
@@ -628,29 +555,46 @@ class CimaSdk:
         return _events(handle, "parse_eventlogs")
 
     def replay_cc_eventlog(self, events, ima_sha1_padded=False):
-        """{index: {alg_id: bytes}}: the register values the events give.
+        """Replay: {index: {alg_id: bytes}}, the register values the events
+        give, and .ima_sha1_padded, the banks in which IMA events were
+        extended as zero-padded SHA-1 template digests.
 
-        ima_sha1_padded: IMA events extend their SHA-1 template digest
-        zero-padded in every other bank, as a kernel does for a bank it could
-        not hash when IMA started (libcima's cima_replay_opts; whole logs
-        only)."""
+        Every replay is libcima's.  A list that is one whole log as
+        returned is replayed as that log (cima_replay_eventlog); any other
+        list (a slice, a filter, pages of the log read one after the other)
+        is replayed event by event in the order given (cima_replay_events)
+        with the decisions of the largest log its events come from: its
+        banks and the IMA banks the kernel padded.  Registers start at zero
+        (PCR 0 at the StartupLocality when that event is in the list).
+
+        ima_sha1_padded=True: every bank but SHA-1 padded (libcima's
+        cima_replay_opts), for a log whose padding nothing else shows."""
         if events is None:
             return {}
+        if isinstance(events, (str, bytes, bytearray)) or not hasattr(events, "__iter__"):
+            raise CimaValueError("replay_cc_eventlog: expected a list of events, not %r"
+                                 % (events,))
         events = list(events)
         if not events:
             return {}
-        log = getattr(events[0], "_log", None)
-        if (log is not None and len(events) == log.count
-                and all(isinstance(e, Event) and e._log is log and e._pos == i
-                        for i, e in enumerate(events))):
-            if ima_sha1_padded:
-                o = L.ReplayOpts(sz=ctypes.sizeof(L.ReplayOpts), ima_sha1_padded=True)
-                return _replay_dict(L.cima_replay_eventlog(log.h, ctypes.byref(o)),
-                                    "replay_cc_eventlog")
-            return _replay_dict(L.cima_replay_cc_eventlog(log.h), "replay_cc_eventlog")
-        if ima_sha1_padded:
-            raise CimaValueError("replay: ima_sha1_padded needs a whole log as returned")
-        return _replay_subset(events)
+        for e in events:
+            if not isinstance(e, Event):
+                raise CimaValueError("replay: %r is not an event from get_cc_eventlog()"
+                                     % (e,))
+        if not isinstance(ima_sha1_padded, bool):
+            raise CimaValueError("replay: ima_sha1_padded must be True or False, not %r"
+                                 % (ima_sha1_padded,))
+        o = L.ReplayOpts(sz=ctypes.sizeof(L.ReplayOpts), ima_sha1_padded=ima_sha1_padded)
+        log = events[0]._log
+        if (len(events) == log.count
+                and all(e._log is log and e._pos == i for i, e in enumerate(events))):
+            return _replay_dict(L.cima_replay_eventlog(log.h, ctypes.byref(o)),
+                                "replay_cc_eventlog")
+        # The events' logs stay alive: every Event holds its _Log.
+        ref = max({id(e._log): e._log for e in events}.values(), key=lambda g: g.count)
+        arr = (ctypes.c_void_p * len(events))(*[e._ev for e in events])
+        return _replay_dict(L.cima_replay_events(ref.h, arr, len(events), ctypes.byref(o)),
+                            "replay_cc_eventlog")
 
     # --- containers (cima module) --------------------------------------
 
