@@ -153,33 +153,69 @@ static int fail(struct vctx *c, int check, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* 1. signature                                                        */
 
-static EVP_PKEY *bundle_ak(const struct cima_evidence *ev)
+/* The bundle's AK (from its TPM2B_PUBLIC) as a PEM public key, or NULL. */
+static char *bundle_ak_pem(const struct cima_evidence *ev)
 {
 	struct cima_report r = { .kind = CIMA_REPORT_TPM_QUOTE };
-	EVP_PKEY *k = NULL;
-	char *pem;
-	BIO *b;
 
 	r.akpub = ev->akpub;
 	r.akpub_len = ev->akpub_len;
-	pem = cima_report_tpm_ak_pem(&r);
-	if (!pem)
-		return NULL;
-	b = BIO_new_mem_buf(pem, -1);
-	if (b)
-		k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
-	BIO_free(b);
-	free(pem);
-	return k;
+	return cima_report_tpm_ak_pem(&r);
 }
 
-static EVP_PKEY *pem_pubkey(const char *pem)
+static EVP_PKEY *pem_pubkey(const char *pem, size_t len)
 {
-	BIO *b = BIO_new_mem_buf(pem, -1);
+	BIO *b = BIO_new_mem_buf(pem, (int)len);
 	EVP_PKEY *k = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
 
 	BIO_free(b);
 	return k;
+}
+
+/* The DER of the first PEM block of @pem when it is a "PUBLIC KEY", or NULL. */
+static unsigned char *pem_spki(const char *pem, size_t len, long *der_len)
+{
+	BIO *b = BIO_new_mem_buf(pem, (int)len);
+	char *name = NULL, *hdr = NULL;
+	unsigned char *der = NULL;
+
+	if (b && PEM_read_bio(b, &name, &hdr, &der, der_len) == 1 &&
+	    strcmp(name, PEM_STRING_PUBLIC)) {
+		OPENSSL_free(der);
+		der = NULL;
+	}
+	OPENSSL_free(name);
+	OPENSSL_free(hdr);
+	BIO_free(b);
+	return der;
+}
+
+/*
+ * Whether PEM @pem holds the bundle's AK (@ak_pem, whose DER is @ak_der):
+ * 1 yes, 0 no, -1 it holds no public key.  Equal SubjectPublicKeyInfo
+ * bytes are the same key (DER is canonical); otherwise both keys are
+ * decoded and compared, so another encoding of the same key still counts.
+ */
+static int same_ak(const char *pem, size_t len, const char *ak_pem,
+		   const unsigned char *ak_der, long ak_der_len)
+{
+	long n = 0;
+	unsigned char *der = pem_spki(pem, len, &n);
+	EVP_PKEY *k, *ak;
+	int ret;
+
+	ret = der && ak_der && n == ak_der_len && !memcmp(der, ak_der, (size_t)n);
+	OPENSSL_free(der);
+	if (ret)
+		return 1;
+	k = pem_pubkey(pem, len);
+	if (!k)
+		return -1;
+	ak = pem_pubkey(ak_pem, strlen(ak_pem));
+	ret = ak && EVP_PKEY_eq(k, ak) == 1;
+	EVP_PKEY_free(ak);
+	EVP_PKEY_free(k);
+	return ret;
 }
 
 /* The AK chain (leaf first) up to a root in @root_path; the leaf's key. */
@@ -239,51 +275,51 @@ static int check_tpm_signature(struct vctx *c)
 {
 	CIMA_OPTS(cima_tpm_quote_check, qc);
 	const struct cima_evidence *ev = c->ev;
-	EVP_PKEY *ak = bundle_ak(ev), *pin = NULL;
+	char *ak_pem = bundle_ak_pem(ev);
+	unsigned char *ak_der = NULL;
+	long ak_der_len = 0;
+	EVP_PKEY *ak = NULL;
 	const char *anchor;
 	int ret;
 
-	if (!ak)
+	if (ak_pem)
+		ak_der = pem_spki(ak_pem, strlen(ak_pem), &ak_der_len);
+	if (!ak_der) {
+		free(ak_pem);
 		return fail(c, CIMA_ECHECK_SIGNATURE, "the AK public key (TPM2B_PUBLIC) is not usable");
-	if (ev->ak_pem) {
-		EVP_PKEY *k = pem_pubkey(ev->ak_pem);
-
-		ret = k && EVP_PKEY_eq(k, ak) == 1;
-		EVP_PKEY_free(k);
-		if (!ret) {
-			EVP_PKEY_free(ak);
-			return fail(c, CIMA_ECHECK_SIGNATURE, "ak_pem is not the key of ak_public");
-		}
+	}
+	if (ev->ak_pem && same_ak(ev->ak_pem, strlen(ev->ak_pem), ak_pem, ak_der, ak_der_len) != 1) {
+		ret = fail(c, CIMA_ECHECK_SIGNATURE, "ak_pem is not the key of ak_public");
+		goto out;
 	}
 	if (c->o.ak_pem_path) {
-		BIO *b = BIO_new_file(c->o.ak_pem_path, "r");
+		uint8_t *pin = NULL;
+		size_t len = 0;
 
-		pin = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
-		BIO_free(b);
-		if (!pin) {
-			EVP_PKEY_free(ak);
-			return cima__err(-ENOENT, "%s: no PEM public key", c->o.ak_pem_path);
+		ret = cima__read_file_max(c->o.ak_pem_path, &pin, &len, 1 << 20);
+		ret = ret ? -1 : same_ak((const char *)pin, len, ak_pem, ak_der, ak_der_len);
+		free(pin);
+		if (ret < 0) {
+			ret = cima__err(-ENOENT, "%s: no PEM public key", c->o.ak_pem_path);
+			goto out;
 		}
-		ret = EVP_PKEY_eq(pin, ak) == 1;
-		EVP_PKEY_free(pin);
 		if (!ret) {
-			EVP_PKEY_free(ak);
-			return fail(c, CIMA_ECHECK_SIGNATURE, "the bundle's AK is not the pinned AK (%s)",
-				    c->o.ak_pem_path);
+			ret = fail(c, CIMA_ECHECK_SIGNATURE, "the bundle's AK is not the pinned AK (%s)",
+				   c->o.ak_pem_path);
+			goto out;
 		}
 		anchor = "AK pinned by --ak-pem";
 	} else if (c->o.root_ca_path) {
-		ret = check_ak_chain(c, ak);
-		if (ret) {
-			EVP_PKEY_free(ak);
-			return ret;
-		}
+		ak = pem_pubkey(ak_pem, strlen(ak_pem));
+		ret = ak ? check_ak_chain(c, ak) :
+		      fail(c, CIMA_ECHECK_SIGNATURE, "the AK public key (TPM2B_PUBLIC) is not usable");
+		if (ret)
+			goto out;
 		anchor = "AK certified up to --root-ca";
 	} else {
-		EVP_PKEY_free(ak);
-		return fail(c, CIMA_ECHECK_SIGNATURE, "no trust anchor for the AK: give the AK's public key (--ak-pem) or the root of its certificate (--root-ca)");
+		ret = fail(c, CIMA_ECHECK_SIGNATURE, "no trust anchor for the AK: give the AK's public key (--ak-pem) or the root of its certificate (--root-ca)");
+		goto out;
 	}
-	EVP_PKEY_free(ak);
 	qc.attest = ev->blob;
 	qc.attest_len = ev->blob_len;
 	qc.signature = ev->sig;
@@ -293,9 +329,14 @@ static int check_tpm_signature(struct vctx *c)
 	qc.no_qualifying_data = true;	/* checked at report-data */
 	ret = cima_tpm_quote_verify(&qc);
 	if (ret)
-		return fail(c, CIMA_ECHECK_SIGNATURE, "%s", cima_strerror_last());
-	pass(c, CIMA_ECHECK_SIGNATURE, "TPM quote signed by the AK (%s)", anchor);
-	return 0;
+		ret = fail(c, CIMA_ECHECK_SIGNATURE, "%s", cima_strerror_last());
+	else
+		pass(c, CIMA_ECHECK_SIGNATURE, "TPM quote signed by the AK (%s)", anchor);
+out:
+	EVP_PKEY_free(ak);
+	OPENSSL_free(ak_der);
+	free(ak_pem);
+	return ret;
 }
 
 static int check_signature(struct vctx *c)
@@ -544,18 +585,39 @@ static int check_logs(struct vctx *c)
 /* ------------------------------------------------------------------ */
 /* 6. replay                                                            */
 
-/* A copy of @log's events (sharing nothing: reparsed from the bundle). */
-static struct cima_eventlog *reparse(struct vctx *c, int source)
+/*
+ * A second list of the events of the log of @source, parsed once by
+ * check_logs(): its own event array (it may be sliced and appended), the
+ * event data and template names shared with the parsed log, which
+ * outlives it (freed at the end of cima_evidence_verify()).
+ */
+static struct cima_eventlog *events_of(struct vctx *c, int source)
 {
-	for (size_t i = 0; i < c->ev->nlogs; i++) {
-		const struct cima__evidence_log *l = &c->ev->logs[i];
+	const struct cima_eventlog *src = source == CIMA_SOURCE_IMA ? c->ima :
+					  source == CIMA_SOURCE_CIMA ? c->cima : c->base;
+	struct cima_eventlog *log;
 
-		if (l->source != source)
-			continue;
-		return source == CIMA_SOURCE_IMA ? cima__evidence_parse_ima(l->buf, l->len, l->tmpl_alg) :
-		       cima_eventlog_parse(l->buf, l->len, source);
+	if (!src)
+		return NULL;
+	log = cima__eventlog_new();
+	if (!log)
+		return NULL;
+	if (src->n) {
+		log->ev = malloc(src->n * sizeof(*log->ev));
+		if (!log->ev) {
+			cima_eventlog_free(log);
+			cima__err(-ENOMEM, "out of memory");
+			return NULL;
+		}
+		memcpy(log->ev, src->ev, src->n * sizeof(*log->ev));
 	}
-	return NULL;
+	log->n = log->cap = src->n;
+	memcpy(log->banks, src->banks, sizeof(log->banks));
+	log->nbanks = src->nbanks;
+	log->locality = src->locality;
+	log->cc = src->cc;
+	log->sources = src->sources;
+	return log;
 }
 
 /* The digest IMA event @e extends bank @alg with (@padded: SHA-1 zero-padded). */
@@ -697,7 +759,7 @@ static int check_replay(struct vctx *c)
 		return -ENOMEM;
 	all->cc = c->tdx;
 	if (c->base) {
-		part = reparse(c, c->ev->logs[0].source);
+		part = events_of(c, c->ev->logs[0].source);
 		if (!part || (ret = cima_eventlog_append(all, part))) {
 			ret = -ENOMEM;
 			goto out;
@@ -729,7 +791,7 @@ static int check_replay(struct vctx *c)
 					goto out;
 				}
 		} else {
-			part = reparse(c, CIMA_SOURCE_IMA);
+			part = events_of(c, CIMA_SOURCE_IMA);
 			if (!part) {
 				ret = -ENOMEM;
 				goto out;
@@ -742,7 +804,7 @@ static int check_replay(struct vctx *c)
 		}
 	}
 	if (c->cima && c->ev->has_snapshot && cima_in_report(c)) {
-		part = reparse(c, CIMA_SOURCE_CIMA);
+		part = events_of(c, CIMA_SOURCE_CIMA);
 		if (!part) {
 			ret = -ENOMEM;
 			goto out;
@@ -804,7 +866,7 @@ static int check_snapshot(struct vctx *c)
 		return fail(c, CIMA_ECHECK_SNAPSHOT, "the cima log has %zu records, the snapshot counts %llu",
 			    cima_entries(c->cima, UINT64_MAX) - cima_entries(c->cima, 0),
 			    (unsigned long long)ev->count);
-	log = reparse(c, CIMA_SOURCE_CIMA);
+	log = events_of(c, CIMA_SOURCE_CIMA);
 	if (!log)
 		return -ENOMEM;
 	hdr = cima_entries(log, 0);
@@ -881,7 +943,9 @@ static int check_container(struct vctx *c)
 	}
 	if (!cid) {
 		skip(c, CIMA_ECHECK_CONTAINER, "no container asked for; the events are the whole cima log");
-		c->res->events = reparse(c, CIMA_SOURCE_CIMA);
+		/* The parsed log becomes the result's (it owns its data). */
+		c->res->events = c->cima;
+		c->cima = NULL;
 		if (c->res->events)
 			keep_own(c->res->events, cima_entries(c->res->events, ev->count), NULL);
 		return 0;
@@ -914,9 +978,8 @@ static int check_container(struct vctx *c)
 			return fail(c, CIMA_ECHECK_CONTAINER, "view event %zu: another container's event is not redacted", i);
 		}
 	}
-	c->res->events = reparse(c, CIMA_SOURCE_CIMA);
-	if (!c->res->events)
-		return -ENOMEM;
+	c->res->events = c->cima;
+	c->cima = NULL;
 	keep_own(c->res->events, n, cid);
 	pass(c, CIMA_ECHECK_CONTAINER, "view of %s agrees with the global log: %zu own events of %llu",
 	     cid, own, (unsigned long long)ev->count);
