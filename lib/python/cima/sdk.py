@@ -207,56 +207,59 @@ class Report:
         return L.capture(L.cima_report_dump, self._h)
 
     def dump(self, is_raw=False):
-        """Print the report: its parsed fields, or with is_raw=True the
-        report bytes as hex + ASCII."""
+        """Print the report: with is_raw=True only the report bytes (hex +
+        ASCII); otherwise its parsed fields (libcima's dump; a TDX quote
+        then its signature data field by field)."""
         if is_raw:
             print(_hexdump(self.blob, ""))
             return
         sys.stdout.write(self.dump_text())
+        t = self._tdx()
+        if t is not None and t.sig is not None:
+            t.sig.dump(False)
 
-    # The original SDK's TDX report shape: header, body, signature data.
-    # TDX quote v4/v5: 48-byte header, then the TD report body (v4: 584
-    # bytes; v5: u16 type, u32 size, body), u32 signature length,
-    # signature data.  TDREPORT: REPORTMACSTRUCT (256), TEE_TCB_INFO
-    # (239) + reserved, TDINFO (512).
-    def _tdx_parts(self):
-        b = self.blob
-        if self.kind_name.startswith("tdx-tdreport"):
-            return b[:256], b[256:1024], b""
-        if not self.kind_name.startswith("tdx-quote") or len(b) < 48:
-            return None
-        ver = int.from_bytes(b[0:2], "little")
-        if ver == 5 and len(b) >= 54:
-            size = int.from_bytes(b[50:54], "little")
-            off = 54 + size
-        else:
-            off = 48 + 584
-        body = b[48:off]
-        slen = int.from_bytes(b[off:off + 4], "little") if len(b) >= off + 4 else 0
-        return b[:48], body, b[off + 4:off + 4 + slen]
+    # The original SDK's TDX report shape: header, body, signature data
+    # as parsed objects (cima.tdx), get_quoted_data() the body.
+    def _tdx(self):
+        if not hasattr(self, "_tdx_obj"):
+            from .tdx import TdReport, TdxQuote
+            if self.kind_name.startswith("tdx-quote"):
+                self._tdx_obj = TdxQuote(self.blob)
+            elif self.kind_name.startswith("tdx-tdreport"):
+                self._tdx_obj = TdReport(self.blob)
+            else:
+                self._tdx_obj = None
+        return self._tdx_obj
 
     @property
     def header(self):
-        p = self._tdx_parts()
-        return p[0] if p else None
+        """TDX: TdxQuoteHeader (a TDREPORT: its REPORTMACSTRUCT); else None."""
+        t = self._tdx()
+        return t.header if t else None
 
     @property
     def body(self):
-        p = self._tdx_parts()
-        return p[1] if p else None
+        """TDX: TdxQuoteBody (MRTD, RTMRs, REPORTDATA, ...); else None."""
+        t = self._tdx()
+        return t.body if t else None
 
     @property
-    def signature_data(self):
-        p = self._tdx_parts()
-        return p[2] if p else None
+    def sig(self):
+        """TDX quote: TdxQuoteSignature (ECDSA signature, attestation key,
+        certification data); a TDREPORT (MACed only) and others: None."""
+        t = self._tdx()
+        return t.sig if t else None
+
+    signature_data = sig
+
+    def get_sig(self):
+        return self.sig
 
     def get_quoted_data(self):
-        """The signed part of the report: TDX quote header + body; TPM: the
-        TPMS_ATTEST; others: the report bytes."""
-        p = self._tdx_parts()
-        if p and self.kind_name.startswith("tdx-quote"):
-            return p[0] + p[1]
-        return self.blob
+        """TDX: the quote body (TdxQuoteBody), as the original SDK; others:
+        the report bytes (TPM: the signed TPMS_ATTEST)."""
+        t = self._tdx()
+        return t.get_quoted_data() if t else self.blob
 
     def to_json(self):
         return L.capture(L.cima_report_dump_json, self._h)
