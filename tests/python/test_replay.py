@@ -195,6 +195,30 @@ def value_errors():
         assert "line 1" in str(e), e
     else:
         raise AssertionError("bad ascii line accepted")
+def extra_args():
+    # The original SDK's extraArgs: None, a list of register indexes (TPM:
+    # the PCRs to quote) or a dict.  Valid ones change nothing: the call
+    # ends as it does without them (here, with no platform, the same
+    # platform error); wrong ones raise ValueError before the platform.
+    def outcome(**kw):
+        try:
+            sdk.get_cc_report(nonce="MTIzNDU2Nzg=", **kw)
+        except ValueError as e:
+            return ("ValueError", str(e))
+        except CimaError as e:
+            return ("CimaError", e.errno)
+        return ("ok", None)
+    base = outcome()
+    assert base[0] != "ValueError", base
+    for good in ([], [0, 1, 10], (0, 7), {0, 3}, {}, {"pcrs": [0, 1]}):
+        assert outcome(extraArgs=good) == base, (good, outcome(extraArgs=good), base)
+    for bad in (5, "0,1", b"\x00", [1.0], [True], ["0"], [-1], {1: 2}, 2.5):
+        got = outcome(extraArgs=bad)
+        assert got[0] == "ValueError" and "extraArgs" in got[1], (bad, got)
+check("extraArgs: None, index lists and dicts are accepted (same outcome as without); "
+      "other types, non-int or negative indexes raise ValueError", extra_args)
+
+
 check("bad arguments raise ValueError (a CimaError); replay_cc_eventlog(None) == {}; "
       "a forged IMA ascii line is refused",
       value_errors)

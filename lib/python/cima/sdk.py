@@ -466,16 +466,48 @@ class CimaSdk:
 
     def get_cc_report(self, nonce=None, data=None, extraArgs=None):
         """A report binding SHA-512(nonce || data) of the base64-decoded
-        nonce and data."""
-        if extraArgs is not None and not isinstance(extraArgs, (dict, list, tuple)):
-            raise CimaValueError("get_cc_report: extraArgs must be a dict or list, not %r"
-                                 % (extraArgs,))
+        nonce and data.
+
+        extraArgs, as the original SDK takes it: None; for a TPM a list
+        (or tuple, set) of the register (IMR/PCR) indexes to quote; or a
+        dict of further arguments.  CIMA's report always covers every
+        register the platform reports (TPM: all PCRs of the default bank;
+        TDX and SNP: the whole report), so any valid list is covered and
+        the report is the same; it is accepted, not used.  A wrong type, an
+        index that is not an int, or an index outside 0..count-1 (when the
+        count can be read) raises ValueError before the platform is
+        asked."""
+        self._check_extra_args(extraArgs)
         n = _b64_arg("nonce", nonce)
         d = _b64_arg("data", data)
         h = L.cima_get_cc_report(n, len(n), d, len(d), None)
         if not h:
             raise L.last_error("get_cc_report", ctypes.get_errno())
         return Report(h, n, d)
+
+    def _check_extra_args(self, extra):
+        if extra is None:
+            return
+        if isinstance(extra, dict):
+            bad = [k for k in extra if not isinstance(k, str)]
+            if bad:
+                raise CimaValueError("get_cc_report: extraArgs keys must be str, not %r"
+                                     % (bad[0],))
+            return
+        if not isinstance(extra, (list, tuple, set, frozenset)):
+            raise CimaValueError("get_cc_report: extraArgs must be None, a list of register "
+                                 "indexes or a dict, not %s" % type(extra).__name__)
+        for i in extra:
+            if isinstance(i, bool) or not isinstance(i, int):
+                raise CimaValueError("get_cc_report: extraArgs: register index %r is not "
+                                     "an int" % (i,))
+            if i < 0:
+                raise CimaValueError("get_cc_report: extraArgs: register index %d < 0" % i)
+        if extra:
+            count = L.cima_get_measurement_count(None)
+            if count > 0 and max(extra) >= count:
+                raise CimaValueError("get_cc_report: extraArgs: register index %d not in "
+                                     "0..%d" % (max(extra), count - 1))
 
     # --- event logs --------------------------------------------------
 
