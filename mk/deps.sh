@@ -20,7 +20,7 @@ esac
 pkgs="$deb
 build-essential pkg-config kmod cpio gzip xz-utils zstd util-linux
 libssl-dev openssl libtss2-dev libjson-c-dev
-python3
+python3 python3-yaml python3-kubernetes
 clang-14 libclang-rt-14-dev
 qemu-system-x86 qemu-system-common ovmf
 swtpm swtpm-tools tpm2-tools
