@@ -76,8 +76,10 @@ for k in $kernels; do
 	suites+=("vm-$k-tpm|--kernel $k --module-args backend=tpm --append ima_policy=tcb|selftests/run.sh")
 	# The software backend: the module tests that depend on the backend
 	# (log and register, views, recognition, unload); the scale and
-	# runtime tests exercise the same code as under tpm.
-	suites+=("vm-$k-sim|--kernel $k --module-args backend=sim|selftests/run.sh boot kmod/test_log kmod/test_container kmod/test_cgroups.sh kmod/test_unload.sh")
+	# runtime tests exercise the same code as under tpm.  dkms: the
+	# DKMS-built module (tests/test_dkms.sh) swapped in and used; the tpm
+	# backend pins the module, so only here.
+	suites+=("vm-$k-sim|--kernel $k --module-args backend=sim|selftests/run.sh boot kmod/test_log kmod/test_container kmod/test_cgroups.sh kmod/test_unload.sh dkms")
 done
 
 # Every suite's kernel runs SLUB's own checks (sanity, red zones, poison,
