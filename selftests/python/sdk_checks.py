@@ -183,13 +183,37 @@ def _():
     assert sdk.replay_cc_eventlog(events)[10][12] == before
 
 
-@test("replay of the firmware events alone (binding's own replay) equals PCRs 0-7")
+@test("replay of the firmware events alone (libcima's cima_replay_events) equals PCRs 0-7")
 def _():
     fw = [e for e in EVENTS if e.source == "firmware"]
     replay = CimaSdk.inst().replay_cc_eventlog(fw)
     for i in range(8):
         for alg, bank in BANKS.items():
             assert replay[i][alg] == sysfs_pcr(bank, i), (i, bank)
+
+
+@test("IMA events filtered from the live log (a list, not one log: cima_replay_events) replay "
+      "to sysfs PCR 10 in both banks and name the padded banks as the whole log's replay")
+def _():
+    sdk = CimaSdk.inst()
+    for _ in range(20):
+        before = {alg: sysfs_pcr(bank, 10) for alg, bank in BANKS.items()}
+        events = sdk.get_cc_eventlog()
+        if {alg: sysfs_pcr(bank, 10) for alg, bank in BANKS.items()} == before:
+            break
+    else:
+        raise AssertionError("PCR 10 kept moving over 20 tries")
+    ima = [e for e in events if e.source == "ima"]
+    assert ima and len(ima) < len(events), len(ima)
+    part = sdk.replay_cc_eventlog(ima)
+    whole = sdk.replay_cc_eventlog(events)
+    assert sorted(part) == [10], sorted(part)
+    for alg, bank in BANKS.items():
+        assert part[10][alg] == before[alg], (bank, part[10][alg].hex(), before[alg].hex())
+    assert part.ima_sha1_padded == whole.ima_sha1_padded, (part.ima_sha1_padded,
+                                                          whole.ima_sha1_padded)
+    return "(%d IMA events; padded: %s)" % (
+        len(ima), ",".join(a.name for a in part.ima_sha1_padded) or "none")
 
 
 @test("cima event digests are hashlib's of their data")
@@ -234,6 +258,25 @@ def _():
     assert "kind: tpm-quote" in out, out[:200]
     assert re.search(r"report_data\s+" + want.hex() + r"\b", out), out[:400]
     return "(%s, extraData = SHA-512(nonce||data))" % r.source
+
+
+@test("extraArgs as the original SDK passes it (a PCR list, a dict) gives a quote binding "
+      "the nonce; an index past the 24 PCRs or a wrong type raises ValueError")
+def _():
+    sdk = CimaSdk.inst()
+    nonce = base64.b64encode(NONCE_RAW)
+    want = hashlib.sha512(NONCE_RAW).digest()
+    for extra in ([0, 1, 10], (7,), {}, {"pcrs": [0]}, None):
+        r = sdk.get_cc_report(nonce=nonce, extraArgs=extra)
+        assert r.kind_name == "tpm-quote" and r.report_data == want, extra
+        r.verify()
+    for bad in ([24], [0, 99], [-1], "0", 3, [0.5]):
+        try:
+            sdk.get_cc_report(nonce=nonce, extraArgs=bad)
+        except ValueError as e:
+            assert "extraArgs" in str(e), e
+        else:
+            raise AssertionError("extraArgs=%r accepted" % (bad,))
 
 
 @test("bad input raises CimaError with the library's message, nothing else happens")
