@@ -474,26 +474,44 @@ static int check_registers(struct vctx *c)
 	if (!c->quoted)
 		return -ENOMEM;
 	if (ev->kind == CIMA_REPORT_TPM_QUOTE) {
-		CIMA_OPTS(cima_tpm_quote_check, qc);
 		TPMS_ATTEST att;
-		size_t off = 0, pos = 0;
+		TPMT_SIGNATURE sig;
+		size_t off = 0, pos = 0, need = 0;
+		uint8_t dig[CIMA_MAX_DIGEST_SIZE];
+		int dlen;
 
-		qc.attest = ev->blob;
-		qc.attest_len = ev->blob_len;
-		qc.signature = ev->sig;
-		qc.signature_len = ev->sig_len;
-		qc.ak_public = ev->akpub;
-		qc.ak_public_len = ev->akpub_len;
-		qc.qualifying_data = c->rd;
-		qc.qualifying_data_len = 64;
-		qc.pcr_values = ev->pcrs;
-		qc.pcr_values_len = ev->pcrs_len;
-		ret = cima_tpm_quote_verify(&qc);
-		if (ret)
-			return fail(c, CIMA_ECHECK_REGISTERS, "%s", cima_strerror_last());
+		/*
+		 * The signature over the attest (check 1) and its extraData
+		 * (check 3) are verified: the values are the quote's when
+		 * their hash, with the signature's hash algorithm, is its
+		 * pcrDigest.
+		 */
 		memset(&att, 0, sizeof(att));
+		memset(&sig, 0, sizeof(sig));
 		if (Tss2_MU_TPMS_ATTEST_Unmarshal(ev->blob, ev->blob_len, &off, &att))
 			return fail(c, CIMA_ECHECK_REGISTERS, "attest not parsable");
+		off = 0;
+		if (Tss2_MU_TPMT_SIGNATURE_Unmarshal(ev->sig, ev->sig_len, &off, &sig))
+			return fail(c, CIMA_ECHECK_REGISTERS, "signature not parsable");
+		for (UINT32 i = 0; i < att.attested.quote.pcrSelect.count; i++) {
+			const TPMS_PCR_SELECTION *s = &att.attested.quote.pcrSelect.pcrSelections[i];
+			size_t ds = cima_alg_digest_size(s->hash);
+
+			if (!ds)
+				return fail(c, CIMA_ECHECK_REGISTERS, "quoted bank 0x%x unknown", s->hash);
+			for (int b = 0; b < s->sizeofSelect; b++)
+				need += ds * (size_t)__builtin_popcount(s->pcrSelect[b]);
+		}
+		if (need != ev->pcrs_len)
+			return fail(c, CIMA_ECHECK_REGISTERS, "%zu bytes of PCR values given, the selection quoted needs %zu",
+				    ev->pcrs_len, need);
+		dlen = cima__hash(sig.signature.any.hashAlg, ev->pcrs, ev->pcrs_len, dig);
+		if (dlen < 0)
+			return fail(c, CIMA_ECHECK_REGISTERS, "cannot hash the PCR values: %s",
+				    cima_strerror_last());
+		if (att.attested.quote.pcrDigest.size != dlen ||
+		    memcmp(att.attested.quote.pcrDigest.buffer, dig, (size_t)dlen))
+			return fail(c, CIMA_ECHECK_REGISTERS, "the PCR values do not match the quoted PCR digest");
 		for (UINT32 i = 0; i < att.attested.quote.pcrSelect.count; i++) {
 			const TPMS_PCR_SELECTION *s = &att.attested.quote.pcrSelect.pcrSelections[i];
 			size_t ds = cima_alg_digest_size(s->hash);

@@ -124,6 +124,116 @@ static struct cima_evidence *load_edit(const char *key, const char *sub, json_ob
 	return ev;
 }
 
+/* The same bytes in every log of @a and @b. */
+static int same_logs(const struct cima_evidence *a, const struct cima_evidence *b)
+{
+	static const int src[] = { CIMA_SOURCE_FIRMWARE, CIMA_SOURCE_IMA, CIMA_SOURCE_CIMA };
+	int same = 1;
+
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		struct cima_eventlog *x = cima_evidence_log(a, src[i]), *y = cima_evidence_log(b, src[i]);
+
+		if (!x != !y || cima_eventlog_count(x) != cima_eventlog_count(y))
+			same = 0;
+		for (size_t k = 0; same && k < cima_eventlog_count(x); k++) {
+			size_t lx, ly;
+			const uint8_t *dx = cima_event_data(cima_eventlog_event(x, k), &lx);
+			const uint8_t *dy = cima_event_data(cima_eventlog_event(y, k), &ly);
+
+			same = lx == ly && !memcmp(dx, dy, lx);
+		}
+		cima_eventlog_free(x);
+		cima_eventlog_free(y);
+	}
+	return same;
+}
+
+/* @s with @ins inserted after the first occurrence of @after. */
+static char *insert_after(const char *s, const char *after, const char *ins)
+{
+	const char *at = strstr(s, after);
+	char *out;
+
+	if (!at)
+		return NULL;
+	at += strlen(after);
+	out = malloc(strlen(s) + strlen(ins) + 1);
+	sprintf(out, "%.*s%s%s", (int)(at - s), s, ins, at);
+	return out;
+}
+
+/*
+ * The loader's fast path (long base64 values decoded from the document,
+ * json-c given stand-ins) against json-c reading every byte: a log value
+ * with an escape, and a document holding the text \u0000 (whole parse),
+ * load to the same logs; a refused document names the original's offset;
+ * a long base64 string where text is expected is reported as text.
+ */
+TEST(loader_fast_path_same_as_whole_parse)
+{
+	size_t len;
+	char *s = slurp(BUNDLE, &len), *v, *w;
+	struct cima_evidence *ev, *ev2;
+	const char *c;
+
+	if (!s)
+		SKIP("%s missing", BUNDLE);
+	ev = cima_evidence_load(s, len);
+	ASSERT_TRUE(ev != NULL);
+	/* "content":"A... -> "content":"\u0041...: that value goes to json-c. */
+	c = strstr(s, "\"content\":\"");
+	ASSERT_TRUE(c != NULL);
+	c += strlen("\"content\":\"");
+	v = malloc(len + 8);
+	sprintf(v, "%.*s\\u%04x%s", (int)(c - s), s, (unsigned char)*c, c + 1);
+	ev2 = cima_evidence_load(v, strlen(v));
+	ASSERT_TRUE(ev2 != NULL);
+	EXPECT_TRUE(same_logs(ev, ev2));
+	cima_evidence_free(ev2);
+	/* The text \u0000 anywhere: json-c reads the whole document. */
+	w = insert_after(s, "\"kernel\":\"", "\\u0000");
+	ASSERT_TRUE(w != NULL);
+	ev2 = cima_evidence_load(w, strlen(w));
+	ASSERT_TRUE(ev2 != NULL);
+	EXPECT_TRUE(same_logs(ev, ev2));
+	cima_evidence_free(ev2);
+	free(w);
+	/* A document cut after its logs: the offset is the original's. */
+	{
+		struct json_tokener *tok = json_tokener_new();
+		char want[64];
+		size_t cut = len - 40;
+
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+		json_object_put(json_tokener_parse_ex(tok, s, (int)cut));
+		snprintf(want, sizeof(want), "at byte %zu)", json_tokener_get_parse_end(tok));
+		json_tokener_free(tok);
+		errno = 0;
+		EXPECT_TRUE(cima_evidence_load(s, cut) == NULL);
+		EXPECT_EQ(EBADMSG, errno);
+		EXPECT_TRUE(strstr(cima_strerror_last(), want) != NULL);
+		if (!strstr(cima_strerror_last(), want))
+			TH_LOG("got \"%s\", want \"%s\"", cima_strerror_last(), want);
+	}
+	/* 600 base64 characters as the platform name: refused, named as text. */
+	{
+		char name[601];
+		json_object *o;
+
+		memset(name, 'A', 600);
+		name[600] = '\0';
+		o = json_object_new_string(name);
+		errno = 0;
+		EXPECT_TRUE(load_edit("platform", NULL, o) == NULL);
+		EXPECT_EQ(EBADMSG, errno);
+		name[400] = '\0';	/* messages are cut at 512 bytes */
+		EXPECT_TRUE(strstr(cima_strerror_last(), name) != NULL);
+	}
+	free(v);
+	cima_evidence_free(ev);
+	free(s);
+}
+
 TEST(loader_strict)
 {
 	struct cima_evidence *ev;
