@@ -25,7 +25,7 @@ clang-14 libclang-rt-14-dev
 qemu-system-x86 qemu-system-common ovmf
 swtpm swtpm-tools tpm2-tools
 busybox-static runc crun
-groff-base man-db dkms
+groff-base man-db dkms sbsigntool
 shellcheck sparse linux-source-6.12
 golang-go cargo rustc valgrind
 linux-image-cloud-amd64 linux-headers-cloud-amd64
