@@ -14,11 +14,19 @@
  *   provider=NAME: the name configfs shows (default tdx_guest / sev_guest,
  *     which the library checks; anything else tests that check).
  *   delay_ms=N: sleep N ms in each report (widens races for tests).
+ *   signer=PATH: the blob is not made here but by the user-space program
+ *     PATH, run as "PATH tdx|snp REPORTDATA-HEX OUTFILE" (a usermode
+ *     helper); its OUTFILE becomes the outblob and OUTFILE.aux, when it
+ *     exists, the auxblob.  Tests use it to get blobs signed with a TEST
+ *     key chain (selftests/report/cc_evidence_fake.py), which prove
+ *     nothing about hardware either.
  */
 #include <linux/delay.h>
+#include <linux/kernel_read_file.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/tsm.h>
+#include <linux/umh.h>
 
 static char *kind = "tdx";
 module_param(kind, charp, 0444);
@@ -29,11 +37,48 @@ MODULE_PARM_DESC(provider, "provider name (default tdx_guest or sev_guest)");
 static unsigned int delay_ms;
 module_param(delay_ms, uint, 0644);
 MODULE_PARM_DESC(delay_ms, "delay per report, in ms");
+static char *signer;
+module_param(signer, charp, 0444);
+MODULE_PARM_DESC(signer, "user-space program that writes the blob (tests of signed evidence)");
 
 #define FAKE_QUOTE_LEN	(48 + 584 + 4 + 128)
 #define FAKE_SNP_LEN	1184
 
 static bool fake_snp;
+static atomic_t fake_seq = ATOMIC_INIT(0);
+
+/* The blob (and auxblob) from the signer program. */
+static int fake_signed(struct tsm_report *report)
+{
+	static char *envp[] = { "HOME=/", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	char hex[2 * 64 + 1], out[64], aux[72];
+	char *argv[] = { signer, fake_snp ? "snp" : "tdx", hex, out, NULL };
+	void *buf = NULL;
+	ssize_t n;
+	int ret;
+
+	bin2hex(hex, report->desc.inblob, 64);
+	hex[128] = '\0';
+	snprintf(out, sizeof(out), "/tmp/fake_tsm.%d.blob", atomic_inc_return(&fake_seq));
+	snprintf(aux, sizeof(aux), "%s.aux", out);
+	ret = call_usermodehelper(signer, argv, envp, UMH_WAIT_PROC);
+	if (ret) {
+		pr_warn("signer %s: exit status %d\n", signer, ret);
+		return -EIO;
+	}
+	n = kernel_read_file_from_path(out, 0, &buf, SZ_1M, NULL, READING_UNKNOWN);
+	if (n < 0)
+		return n;
+	report->outblob = buf;
+	report->outblob_len = n;
+	buf = NULL;
+	n = kernel_read_file_from_path(aux, 0, &buf, SZ_1M, NULL, READING_UNKNOWN);
+	if (n > 0) {
+		report->auxblob = buf;
+		report->auxblob_len = n;
+	}
+	return 0;
+}
 
 static int fake_report_new(struct tsm_report *report, void *data)
 {
@@ -45,6 +90,8 @@ static int fake_report_new(struct tsm_report *report, void *data)
 		return -EINVAL;
 	if (delay_ms)
 		msleep(delay_ms);
+	if (signer)
+		return fake_signed(report);
 	if (fake_snp) {
 		b = kvzalloc(FAKE_SNP_LEN, GFP_KERNEL);
 		if (!b)
@@ -85,7 +132,8 @@ static bool fake_attr_visible(int n)
 
 static bool fake_bin_attr_visible(int n)
 {
-	return n == TSM_REPORT_INBLOB || n == TSM_REPORT_OUTBLOB;
+	return n == TSM_REPORT_INBLOB || n == TSM_REPORT_OUTBLOB ||
+	       (signer && n == TSM_REPORT_AUXBLOB);
 }
 
 static struct tsm_ops fake_tsm_ops = {
