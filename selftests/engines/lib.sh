@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Helpers of the engine selftests (docker, podman, containerd in the VM).
+# Source after tap.sh; needs $top, $O and $work (a scratch directory).
+# shellcheck disable=SC2154  # $top, $O and $work are the caller's
+
+fs=/sys/kernel/security/cima
+log=$fs/ascii_runtime_measurements
+
+# Line numbers (1-based) in the global ascii log of lines holding every
+# pattern (fixed strings).
+eng_lines() {
+	awk -v n=$# 'BEGIN { for (i = 1; i < ARGC; i++) p[i] = ARGV[i]; ARGC = 1 }
+		{ hit = 1; for (i = 1; i <= n; i++) if (index($0, p[i]) == 0) { hit = 0; break }
+		  if (hit) print NR }' "$@" < $log
+}
+eng_first() { eng_lines "$@" | head -1; }
+eng_last() { eng_lines "$@" | tail -1; }
+eng_count() { eng_lines "$@" | wc -l; }
+
+# The container's events (data only), for diagnostics.
+eng_events() {
+	grep " id=$1 " $log | sed 's/^[^ ]* [^ ]* [^ ]* //' | cut -c1-160
+}
+
+# A static busybox rootfs in DIR (common/rootfs.sh) with one more file,
+# /sbin/true: a copy of busybox under its own path, so that an exec of it
+# is logged as a new event even in a container that ran busybox already.
+eng_busybox_rootfs() {
+	cima_busybox_rootfs "$1" || return 1
+	mkdir -p "$1/sbin" && cp "$1/bin/busybox" "$1/sbin/true"
+}
+
+# A root of mount points for python3 from the host: /usr (with the merged
+# /bin, /lib symlinks), the source tree and the build, bind-mounted
+# read-only by the engine at run time.
+eng_python_rootfs() {
+	local dir=$1 d
+	shift
+	for d in usr proc dev sys tmp run run/cima run/cima-self etc root "$@"; do
+		mkdir -p "$dir/$d" || return 1
+	done
+	for d in bin sbin lib lib64; do ln -sfn "usr/$d" "$dir/$d" || return 1; done
+	echo "root:x:0:0:root:/root:/bin/sh" > "$dir/etc/passwd"
+	echo "root:x:0:" > "$dir/etc/group"
+}
+
+# eng_wait SECONDS COMMAND...: retry COMMAND every 0.5 s until it succeeds,
+# for at most SECONDS of wall clock time; give up at once when it returns 2.
+eng_wait() {
+	local end=$(($(date +%s) + $1)) rc
+	shift
+	while :; do
+		"$@" > /dev/null 2>&1
+		rc=$?
+		[ $rc = 0 ] && return 0
+		[ $rc = 2 ] && return 1
+		[ "$(date +%s)" -lt $end ] || return 1
+		sleep 0.5
+	done
+}
+
+# eng_tracked ID CGPATH: containers/<ID>/ exists and names the cgroup path.
+eng_tracked() {
+	[ -d "$fs/containers/$1" ] && grep -q "$2" "$fs/containers/$1/cgroup"
+}
+
+# eng_event_hash_ok ID: every runtime event of ID hashes (data) to its
+# logged sha256 digest, checked with sha256sum.
+eng_event_hash_ok() {
+	local l dig data bad=0
+	while IFS= read -r l; do
+		dig=$(echo "$l" | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^sha256:/) { print substr($i, 8); exit } }')
+		data="cima/1 ${l#* cima/1 }"
+		[ "$(printf '%s' "$data" | sha256sum | cut -d' ' -f1)" = "$dig" ] || bad=$((bad + 1))
+	done < <(grep " cima/1 runtime id=$1 " $log)
+	[ $bad -eq 0 ]
+}
+
+# containerd for a test, everything under $work (no CRI plugin; the opt
+# plugin's directory moved off the read-only /opt).  Its socket is
+# $work/containerd.sock; C runs ctr on it.  eng_containerd_start returns
+# non-zero when it does not answer within 150 s.
+C() { ctr --address "$work/containerd.sock" "$@"; }
+eng_containerd_pid=''
+
+# shellcheck disable=SC2317  # called through eng_wait
+eng_containerd_up() {
+	kill -0 "$eng_containerd_pid" || return 2
+	[ -S "$work/containerd.sock" ] && grep -q 'containerd successfully booted' "$work/containerd.log"
+}
+
+eng_containerd_start() {
+	mkdir -p "$work/opt" || return 1
+	cat > "$work/containerd.toml" <<TOML
+version = 2
+root = "$work/containerd"
+state = "$work/containerd-state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+	"io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+	"io.containerd.snapshotter.v1.aufs"]
+[grpc]
+  address = "$work/containerd.sock"
+[ttrpc]
+  address = "$work/containerd.sock.ttrpc"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$work/opt"
+TOML
+	containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
+	eng_containerd_pid=$!
+	eng_wait 150 eng_containerd_up
+}
+
+# Stop the daemons this test started and unmount what they left under
+# $work (dockerd bind-mounts its data root).
+# shellcheck disable=SC2317  # called by the EXIT trap
+eng_daemons_stop() {
+	local p m
+	for p in $eng_dockerd_pid $eng_containerd_pid; do
+		kill "$p" 2> /dev/null
+		for _ in $(seq 60); do
+			kill -0 "$p" 2> /dev/null || break
+			sleep 0.5
+		done
+	done
+	awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r |
+	while read -r m; do umount "$m" 2> /dev/null || umount -l "$m"; done
+}
+
+# dockerd (Debian's docker.io) for a test, everything under $work:
+# cgroupfs driver, vfs storage, no iptables, no bridge, and
+# contrib/containerd/cima-runc as the default runtime (runc with the hook).
+# D runs the client (/usr/bin/docker: not a docker client elsewhere in
+# $PATH).  eng_docker_start returns non-zero when dockerd is not up within
+# 150 s; eng_docker_stop (for the EXIT trap) removes the containers and
+# stops dockerd and its containerd.
+docker=/usr/bin/docker
+D() { $docker -H "unix://$work/docker.sock" "$@"; }
+eng_dockerd_pid=''
+eng_etc_docker=''
+
+# shellcheck disable=SC2317  # called through eng_wait
+eng_docker_up() {
+	kill -0 "$eng_dockerd_pid" || return 2
+	[ -S "$work/docker.sock" ] && grep -q 'API listen on' "$work/dockerd.log"
+}
+
+eng_docker_start() {
+	# dockerd writes /etc/docker/key.json whatever its configuration says;
+	# the VM's root is read-only: a tmpfs over /etc/docker (the guest's).
+	if [ ! -d /etc/docker ] || ! touch /etc/docker/.cima-w 2> /dev/null; then
+		mount -t tmpfs -o mode=0755 cima-etc-docker /etc/docker && eng_etc_docker=1
+	fi
+	rm -f /etc/docker/.cima-w
+	cat > "$work/daemon.json" <<JSON
+{
+	"data-root": "$work/data",
+	"exec-root": "$work/exec",
+	"pidfile": "$work/docker.pid",
+	"hosts": [ "unix://$work/docker.sock" ],
+	"exec-opts": [ "native.cgroupdriver=cgroupfs" ],
+	"storage-driver": "vfs",
+	"iptables": false,
+	"ip-masq": false,
+	"bridge": "none",
+	"runtimes": { "cima": { "path": "$top/contrib/containerd/cima-runc" } },
+	"default-runtime": "cima"
+}
+JSON
+	# Its own containerd, started here: dockerd's wait for a containerd it
+	# starts itself is too short for a loaded TCG guest.
+	eng_containerd_start || return 1
+	CIMA_OCI_HOOK=$O/cima-oci-hook dockerd --config-file "$work/daemon.json" \
+		--containerd "$work/containerd.sock" > "$work/dockerd.log" 2>&1 &
+	eng_dockerd_pid=$!
+	eng_wait 150 eng_docker_up
+}
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+eng_docker_stop() {
+	local ids
+	ids=$(D ps -aq 2> /dev/null)
+	# shellcheck disable=SC2086  # ids are words
+	[ -n "$ids" ] && D rm -f $ids > /dev/null 2>&1
+	eng_daemons_stop
+	[ -n "$eng_etc_docker" ] && umount /etc/docker
+}
