@@ -167,6 +167,69 @@ struct cima_container *cima_container_by_serial(u64 serial)
 	return cima_get_rcu(&cima_live, serial);
 }
 
+/*
+ * Container cgroups that could not be tracked: the mkdir probe found no
+ * memory, not even in the reserve.  Under "fail closed" an exec or an
+ * executable mapping in one of them, or in a cgroup below one, is killed,
+ * since it cannot be measured.  The failure is an allocation failure, so
+ * this is a fixed table; past CIMA_UNTRACKED_MAX at once the oldest entry
+ * is overwritten, and that cgroup fails open (each one was already
+ * counted as lost).
+ */
+#define CIMA_UNTRACKED_MAX	64
+static u64 cima_untracked[CIMA_UNTRACKED_MAX];
+static unsigned int cima_untracked_next;
+static atomic_t cima_nuntracked = ATOMIC_INIT(0);
+static DEFINE_SPINLOCK(cima_untracked_lock);
+
+void cima_untracked_add(u64 cgid)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cima_untracked_lock, flags);
+	if (!cima_untracked[cima_untracked_next])
+		atomic_inc(&cima_nuntracked);
+	cima_untracked[cima_untracked_next] = cgid;
+	cima_untracked_next = (cima_untracked_next + 1) % CIMA_UNTRACKED_MAX;
+	spin_unlock_irqrestore(&cima_untracked_lock, flags);
+}
+
+void cima_untracked_del(u64 cgid)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	if (!atomic_read(&cima_nuntracked))
+		return;
+	spin_lock_irqsave(&cima_untracked_lock, flags);
+	for (i = 0; i < CIMA_UNTRACKED_MAX; i++)
+		if (cima_untracked[i] == cgid) {
+			cima_untracked[i] = 0;
+			atomic_dec(&cima_nuntracked);
+		}
+	spin_unlock_irqrestore(&cima_untracked_lock, flags);
+}
+
+/* Does the calling task run in an untracked container cgroup? */
+bool cima_untracked_current(void)
+{
+	struct cgroup *cg;
+	unsigned long flags;
+	bool hit = false;
+	unsigned int i;
+
+	if (!atomic_read(&cima_nuntracked))
+		return false;
+	rcu_read_lock();
+	spin_lock_irqsave(&cima_untracked_lock, flags);
+	for (cg = task_dfl_cgroup(current); cg && !hit; cg = cgroup_parent(cg))
+		for (i = 0; i < CIMA_UNTRACKED_MAX && !hit; i++)
+			hit = cima_untracked[i] == cgroup_id(cg);
+	spin_unlock_irqrestore(&cima_untracked_lock, flags);
+	rcu_read_unlock();
+	return hit;
+}
+
 /* The container the calling task's cgroup v2 belongs to, referenced. */
 struct cima_container *cima_container_of_current(void)
 {

@@ -28,6 +28,8 @@ extern unsigned int cima_max_cache;	/* exec cache entries per container */
 struct cima_file_id {
 	u64 ino;
 	u64 dev;
+	u64 real_ino;		/* the inode holding the data (overlayfs layer) */
+	u64 real_dev;
 	u64 iversion;
 	s64 mtime_sec, ctime_sec;
 	s64 mtime_nsec, ctime_nsec;
@@ -80,6 +82,10 @@ static inline void cima_container_get(struct cima_container *c)
 int cima_cg_insert(u64 cgid, struct cima_container *c, gfp_t gfp);
 struct cima_container *cima_cg_erase(u64 cgid);
 struct cima_container *cima_cg_lookup(u64 cgid);	/* takes a reference */
+/* Container cgroups the mkdir probe could not track (any context). */
+void cima_untracked_add(u64 cgid);
+void cima_untracked_del(u64 cgid);
+bool cima_untracked_current(void);
 struct cima_container *cima_container_by_serial(u64 serial);
 struct cima_container *cima_container_of_current(void);
 int cima_container_publish(struct cima_container *c);

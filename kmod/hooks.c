@@ -52,6 +52,7 @@
 #include <uapi/cima.h>
 
 #include "container.h"
+#include "fault.h"
 #include "hooks.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -208,10 +209,16 @@ static void cima_probe_mkdir(void *data, struct cgroup *cgrp,
 	}
 	if (!cima_policy_match(path, id))
 		return;
-	c = cima_container_alloc(id, cgid, path, GFP_ATOMIC);
-	w = cima_work_alloc(GFP_ATOMIC);
+	if (cima_should_fail(CIMA_FAIL_TRACK)) {
+		c = NULL;
+		w = NULL;
+	} else {
+		c = cima_container_alloc(id, cgid, path, GFP_ATOMIC);
+		w = cima_work_alloc(GFP_ATOMIC);
+	}
 	if (!c || !w || cima_cg_insert(cgid, c, GFP_ATOMIC)) {
 		cima_lost(NULL);
+		cima_untracked_add(cgid);
 		cima_container_put(c);
 		if (w)
 			mempool_free(w, cima_work_pool);
@@ -233,8 +240,10 @@ static void cima_probe_rmdir(void *data, struct cgroup *cgrp,
 		return;
 	cgid = cgroup_id(cgrp);
 	c = cima_cg_erase(cgid);
-	if (!c)
+	if (!c) {
+		cima_untracked_del(cgid);
 		return;
+	}
 	if (c->cgid != cgid) {
 		cima_container_put(c);	/* a cgroup below the container */
 		return;
@@ -268,8 +277,14 @@ static void cima_defer_file(enum cima_file_kind kind, struct file *file)
 	cgid = cgroup_id(task_dfl_cgroup(current));
 	rcu_read_unlock();
 	c = cima_cg_lookup(cgid);
-	if (!c)
+	if (!c) {
+		/* A container that could not be tracked cannot be measured. */
+		if (cima_policy_fail_closed() && cima_untracked_current()) {
+			cima_lost(NULL);
+			send_sig(SIGKILL, current, 1);
+		}
 		return;
+	}
 	w = cima_work_alloc(GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!w) {
 		cima_lost(c);

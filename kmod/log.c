@@ -32,6 +32,7 @@
 #include "backend.h"
 #include "container.h"
 #include "evbuf.h"
+#include "fault.h"
 #include "log.h"
 
 bool cima_allow_unload;
@@ -113,13 +114,26 @@ struct cima_hw_call {
 	int ret;
 };
 
+/* The extend, with the fault injection of the read-back's tests. */
+static int cima_hw_extend(const cima_regs_t regs)
+{
+	int ret;
+
+	if (cima_should_fail(CIMA_FAIL_EXTEND))
+		return -EIO;
+	ret = cima_backend->extend(regs);
+	if (!ret && cima_should_fail(CIMA_FAIL_EXTEND_LOST))
+		ret = -ETIME;
+	return ret;
+}
+
 static void cima_hw_fn(struct work_struct *work)
 {
 	struct cima_hw_call *call = container_of(work, struct cima_hw_call,
 						 work);
 
 	call->ret = call->read ? cima_backend->read(*call->regs) :
-				 cima_backend->extend(*call->regs);
+				 cima_hw_extend(*call->regs);
 	complete(&call->done);
 }
 

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "container.h"
+#include "fault.h"
 #include "fs.h"
 #include "hooks.h"
 #include "lifecycle.h"
@@ -29,9 +30,10 @@ static int __init cima_init(void)
 {
 	int ret;
 
+	cima_fault_init();
 	ret = cima_backend_init(backend, index);
 	if (ret)
-		return ret;
+		goto err_fault;
 	ret = cima_log_init();
 	if (ret)
 		goto err_backend;
@@ -60,6 +62,8 @@ err_log:
 	cima_log_exit();
 err_backend:
 	cima_backend_exit();
+err_fault:
+	cima_fault_exit();
 	return ret;
 }
 
@@ -72,6 +76,7 @@ static void __exit cima_exit(void)
 	cima_policy_exit();
 	cima_log_exit();
 	cima_backend_exit();
+	cima_fault_exit();
 }
 
 module_init(cima_init);

@@ -24,6 +24,7 @@
 #include <linux/file.h>
 #include <linux/stat.h>
 #include <linux/iversion.h>
+#include <linux/magic.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/timekeeping.h>
@@ -94,6 +95,7 @@ static int cima_admit(struct cima_container *c, const char *what,
 
 void cima_measure_start(struct cima_container *c, bool published, int err)
 {
+	char pod[CIMA_ID_MAX + 1];
 	struct cima_buf b;
 
 	if (!published)
@@ -103,7 +105,10 @@ void cima_measure_start(struct cima_container *c, bool published, int err)
 		return;
 	}
 	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_START
-			" id=%s cg=%llu path=", c->id, c->cgid);
+			" id=%s cg=%llu", c->id, c->cgid);
+	if (cima_policy_pod(c->path, pod))
+		cima_buf_printf(&b, " pod=%s", pod);
+	cima_buf_printf(&b, " path=");
 	cima_buf_escape(&b, c->path, strlen(c->path));
 	if (b.overflow)
 		cima_log_violation(c, CIMA_KIND_START, ENAMETOOLONG, NULL,
@@ -124,12 +129,39 @@ void cima_measure_stop(struct cima_container *c)
 }
 
 /*
+ * File systems that set a file's ctime from the clock, at their stated
+ * granularity, on every change, and never let a user set it: there an
+ * unchanged (size, mtime, ctime) means unchanged content once the ctime is
+ * a tick old.  Not so on FAT and exFAT (the ctime is the mtime, which
+ * utimensat sets, in 2 s steps) nor on network file systems (the server's
+ * clock and rules); their files are hashed at every exec or mapping.  A
+ * FUSE server is trusted for the attributes it gives as it is for the
+ * bytes it serves.
+ */
+static bool cima_honest_ctime(const struct super_block *sb)
+{
+	switch (sb->s_magic) {
+	case TMPFS_MAGIC:
+	case RAMFS_MAGIC:
+	case EXT4_SUPER_MAGIC:		/* also ext2 and ext3 */
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case F2FS_SUPER_MAGIC:
+	case FUSE_SUPER_MAGIC:		/* also virtiofs */
+		return true;
+	}
+	return false;
+}
+
+/*
  * What identifies a file's content without reading it.  Returns false if
  * the file cannot be identified: then it is always hashed.  The identity
  * is trusted (fid->trusted) only if a later change of the file must change
- * it: with an i_version, or when the change time is older than the current
- * tick of the file system's clock (overlayfs has no i_version, and two
- * same-size writes within one tick leave size, mtime and ctime alike).
+ * it: with an i_version of the inode that holds the data (for overlayfs,
+ * the layer's inode, which copy-up replaces), or, on a file system with an
+ * honest ctime, when the ctime is older than the current tick of the file
+ * system's clock (two same-size writes within one tick leave size, mtime
+ * and ctime alike).
  */
 static bool cima_file_id(struct file *file, struct cima_file_id *fid)
 {
@@ -140,23 +172,29 @@ static bool cima_file_id(struct file *file, struct cima_file_id *fid)
 	u32 gran;
 
 	memset(fid, 0, sizeof(*fid));
+	if (!real)
+		real = inode;
 	if (vfs_getattr(&file->f_path, &st, STATX_BASIC_STATS,
 			AT_STATX_SYNC_AS_STAT))
 		return false;
 	fid->ino = st.ino;
 	fid->dev = st.dev;
+	fid->real_ino = real->i_ino;
+	fid->real_dev = real->i_sb->s_dev;
 	fid->size = st.size;
 	fid->mtime_sec = st.mtime.tv_sec;
 	fid->mtime_nsec = st.mtime.tv_nsec;
 	fid->ctime_sec = st.ctime.tv_sec;
 	fid->ctime_nsec = st.ctime.tv_nsec;
-	if (IS_I_VERSION(inode) && inode == real) {
-		fid->iversion = inode_query_iversion(inode);
+	if (IS_I_VERSION(real)) {
+		fid->iversion = inode_query_iversion(real);
 		fid->trusted = true;
 		return true;
 	}
+	if (!cima_honest_ctime(inode->i_sb) || !cima_honest_ctime(real->i_sb))
+		return true;
 	/* Trusted when now - ctime >= the coarser of both time granularities. */
-	gran = max(inode->i_sb->s_time_gran, real ? real->i_sb->s_time_gran : 1);
+	gran = max(inode->i_sb->s_time_gran, real->i_sb->s_time_gran);
 	ktime_get_coarse_real_ts64(&now);
 	fid->trusted = timespec64_to_ns(&now) - timespec64_to_ns(&st.ctime) >=
 		       (s64)max_t(u32, gran, 1);

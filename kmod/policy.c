@@ -92,6 +92,77 @@ static bool cima_match_default(const char *name, size_t n, char *id)
 }
 
 /*
+ * Pods, so that a verifier can group a pod's containers.  Only the engines'
+ * own cgroup layouts are read, and only the parents of the container's
+ * cgroup (its own name is the container id):
+ *   Kubernetes, cgroupfs driver:  .../kubepods/<qos>/pod<uid>/<id>
+ *   Kubernetes, systemd driver:   ...-pod<uid, '-' written '_'>.slice/...
+ *   podman pods:                  ...libpod_pod_<64 hex>[.slice]/...
+ * The Kubernetes uid is a UUID or, for static pods, a hex hash; it is
+ * given back with dashes whichever driver wrote it.
+ */
+static bool cima_pod_word(const char *s, size_t n, char *pod)
+{
+	size_t i;
+
+	if (!n || n > CIMA_ID_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		char ch = s[i] == '_' ? '-' : s[i];
+
+		if (!isdigit(ch) && !(ch >= 'a' && ch <= 'f') && ch != '-')
+			return false;
+		pod[i] = ch;
+	}
+	pod[n] = '\0';
+	return true;
+}
+
+static bool cima_pod_component(const char *s, size_t n, bool kube, char *pod)
+{
+	static const char slice[] = ".slice", libpod[] = "libpod_pod_";
+	const size_t ls = sizeof(slice) - 1, ll = sizeof(libpod) - 1;
+	const char *p;
+
+	if (n > ls && !memcmp(s + n - ls, slice, ls)) {
+		n -= ls;
+		/* The systemd form: the last "-pod" of the slice name. */
+		for (p = s + n - 4; kube && n >= 4 && p >= s; p--)
+			if (!memcmp(p, "-pod", 4))
+				return cima_pod_word(p + 4, s + n - p - 4, pod);
+	} else if (kube && n > 3 && !memcmp(s, "pod", 3)) {
+		return cima_pod_word(s + 3, n - 3, pod);
+	}
+	p = strnstr(s, libpod, n);
+	if (p && s + n - (p + ll) == CIMA_HEX_ID_LEN &&
+	    cima_is_hex64(p + ll, CIMA_HEX_ID_LEN))
+		return cima_pod_word(p + ll, CIMA_HEX_ID_LEN, pod);
+	return false;
+}
+
+bool cima_policy_pod(const char *path, char *pod)
+{
+	const char *end = strrchr(path, '/');
+	const char *s = path;
+	bool kube = false;
+
+	while (end && s < end) {
+		const char *e = memchr(s, '/', end - s);
+		size_t n;
+
+		if (!e)
+			e = end;
+		n = e - s;
+		if (n >= 8 && !memcmp(s, "kubepods", 8))
+			kube = true;
+		if (n && cima_pod_component(s, n, kube, pod))
+			return true;
+		s = e + 1;
+	}
+	return false;
+}
+
+/*
  * Is the new cgroup at @path (absolute in the v2 hierarchy) a container?
  * If so, store its id (CIMA_ID_MAX + 1 bytes) in @id.  Any context.
  */

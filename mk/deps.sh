@@ -24,7 +24,7 @@ python3 python3-yaml python3-kubernetes
 clang-14 libclang-rt-14-dev
 qemu-system-x86 qemu-system-common ovmf
 swtpm swtpm-tools tpm2-tools
-busybox-static runc crun
+busybox-static runc crun dosfstools
 groff-base man-db dkms sbsigntool
 shellcheck sparse linux-source-6.12
 golang-go cargo rustc valgrind

@@ -12,7 +12,9 @@
 #  - an executable that changes is measured again (new digest =
 #    sha384sum), an unchanged one is not;
 #  - an unprivileged process inside a container reads its self view, and
-#    is refused the global log.
+#    is refused the global log;
+#  - a container in a pod (Kubernetes, both cgroup drivers; podman pods)
+#    names the pod in its start event, and one outside a pod does not.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 . "$top/selftests/common/tap.sh"
@@ -23,7 +25,7 @@ log=$fs/ascii_runtime_measurements
 cgname=cima-selftest-names
 base=/sys/fs/cgroup/$cgname
 forms='docker-%s.scope cri-containerd-%s.scope crio-%s.scope crio-%s libpod-%s.scope libpod-%s %s'
-N=14
+N=16
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
 	for i in $(seq $N); do tap_skip "cgroup test $i" "needs root and cima.ko"; done
@@ -134,4 +136,52 @@ else
 	tap_fail "uid 65534 in the container is refused the global log" "$(echo "$out" | head -3)"
 fi
 rmdir "$base/$id"
+
+# 15-16: pods, from the engines' cgroup layouts (the uid of the systemd
+# form is written with '_' and must come back with '-').
+uuid=$(cat /proc/sys/kernel/random/uuid)
+static=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+podman=$(cima_random_id)
+bad=""
+for spec in \
+	"kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod$(echo "$uuid" | tr - _).slice/cri-containerd-%s.scope $uuid" \
+	"kubepods.slice/kubepods-pod$(echo "$uuid" | tr - _).slice/crio-%s.scope $uuid" \
+	"kubepods/burstable/pod$uuid/%s $uuid" \
+	"kubepods/besteffort/pod$static/%s $static" \
+	"machine.slice/machine-libpod_pod_$podman.slice/libpod-%s.scope $podman"; do
+	form=${spec% *} pod=${spec##* } id=$(cima_random_id)
+	# shellcheck disable=SC2059
+	dir=$base/$(printf "$form" "$id")
+	mkdir -p "$dir"
+	start=$(grep " cima/1 start id=$id " $log)
+	case "$start" in
+	*" cg=$(stat -c %i "$dir") pod=$pod path=/$cgname/"*) ;;
+	*) bad="$bad
+$form: '${start#* cima/1 }' (want pod=$pod)" ;;
+	esac
+	rmdir "$dir"
+done
+if [ -z "$bad" ]; then
+	tap_ok "a container in a pod names it: kubepods systemd (burstable, guaranteed) and cgroupfs (UUID, static-pod hash), podman pod"
+else
+	tap_fail "a container in a pod names it in its start event" "$bad"
+fi
+bad=""
+for form in "%s" "notkube/pod$uuid/%s" "kubepods/burstable/podXYZ/%s" \
+	"machine.slice/machine-libpod_pod_${podman%?}.slice/libpod-%s.scope"; do
+	id=$(cima_random_id)
+	# shellcheck disable=SC2059
+	dir=$base/$(printf "$form" "$id")
+	mkdir -p "$dir"
+	start=$(grep " cima/1 start id=$id " $log)
+	case "$start" in
+	"") bad="$bad
+$form: not tracked" ;;
+	*" pod="*) bad="$bad
+$form: '${start#* cima/1 }'" ;;
+	esac
+	rmdir "$dir"
+done
+tap_check "no pod= outside a pod layout (plain, pod<uid> not under kubepods, non-hex uid, 63-hex podman pod)${bad}" \
+	test -z "$bad"
 tap_done

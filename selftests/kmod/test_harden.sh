@@ -18,7 +18,10 @@
 #  - the policy: root without CAP_SYS_ADMIN is refused (EPERM); a change is
 #    logged as a policy event; "fail closed" kills a task whose exec cannot
 #    be measured (action=kill logged) and "fail open" lets it run;
-#  - the container's events are charged to its memory cgroup.
+#  - the container's events are charged to its memory cgroup;
+#  - a same-size rewrite is measured again where size and times cannot
+#    tell: on vfat, whose ctime is the user-settable mtime (touch -d puts
+#    both back), and on overlayfs, rewritten faster than its clock ticks.
 # The module's unload (O_PATH fds kept across rmmod) and its caps are in
 # test_unload.sh, which can reload it.  HARDEN_NO_HANG=1 skips the checks
 # that wedge a module without the size cap (1-3, 15-16): for running this
@@ -31,7 +34,7 @@ O=${O:-$top/build}
 fs=/sys/kernel/security/cima
 log=$fs/ascii_runtime_measurements
 base=/sys/fs/cgroup/cima-selftest-harden
-N=18
+N=20
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
 	for i in $(seq $N); do tap_skip "hardening test $i" "needs root and cima.ko"; done
@@ -295,5 +298,62 @@ else
 	tap_skip "every script's exec was logged" "no memory controller in the test cgroup"
 fi
 rmdir "$cg" 2> /dev/null
+
+# A script of fixed size whose last line is $2, at $1.
+script() { printf '#!/bin/sh\nexit 0\n# %08x\n' "$2" > "$1"; chmod 755 "$1"; }
+# Was $1 exec'd with its current content logged since count $2?
+logged() { since "$2" | grep -q " cima/1 exec id=$id cg=[0-9]* file=sha384:$(sha "$1") path=$1\$"; }
+
+# 19: vfat.  Write, exec, rewrite with the same size, put the old times
+# back (on FAT that also sets the ctime), exec again.
+new_container
+mnt=$work/vfat
+for m in vfat nls_cp437 nls_ascii loop overlay; do modprobe -q $m 2> /dev/null; done
+if command -v mkfs.vfat > /dev/null && truncate -s 8M "$work/vfat.img" &&
+   mkfs.vfat "$work/vfat.img" > /dev/null && mkdir "$mnt" &&
+   mount -o loop "$work/vfat.img" "$mnt" 2> /dev/null; then
+	script "$mnt/s" 1
+	touch -d @946684800 "$mnt/s"
+	in_cg "$cg" "$mnt/s"
+	n0=$(count)
+	script "$mnt/s" 2
+	touch -d @946684800 "$mnt/s"
+	in_cg "$cg" "$mnt/s"
+	if logged "$mnt/s" "$n0"; then
+		tap_ok "vfat: a same-size rewrite with its times put back is measured again (sha384sum)"
+	else
+		tap_fail "vfat: a same-size rewrite with its times put back is measured again" \
+			"stat: $(stat -c '%s %Y %Z' "$mnt/s")" "$(since "$n0" | grep " id=$id " | cut -c1-200)"
+	fi
+	umount "$mnt"
+else
+	tap_skip "vfat: a same-size rewrite is measured again" "no vfat, loop or mkfs.vfat in this guest"
+fi
+rmdir "$cg"
+
+# 20: overlayfs on tmpfs, rewritten and run 20 times in a row: every
+# content is logged, whether or not the rewrites share a clock tick.
+new_container
+ovl=$work/ovl
+mkdir "$ovl"
+if mount -t tmpfs tmpfs "$ovl" && mkdir "$ovl/l" "$ovl/u" "$ovl/w" "$ovl/m" &&
+   script "$ovl/l/s" 0 &&
+   mount -t overlay overlay -o "lowerdir=$ovl/l,upperdir=$ovl/u,workdir=$ovl/w" "$ovl/m"; then
+	missed=
+	in_cg "$cg" "$ovl/m/s"
+	for i in $(seq 1 20); do
+		n0=$(count)
+		script "$ovl/m/s" "$i"
+		in_cg "$cg" "$ovl/m/s"
+		logged "$ovl/m/s" "$n0" || missed="$missed $i"
+	done
+	tap_check "overlayfs: 20 same-size rewrites in a row, each run at once: every content logged${missed:+ (missed:$missed)}" \
+		test -z "$missed"
+	umount "$ovl/m"
+else
+	tap_skip "overlayfs: same-size rewrites are measured" "cannot mount overlayfs on tmpfs here"
+fi
+umount "$ovl" 2> /dev/null
+rmdir "$cg"
 
 tap_done
