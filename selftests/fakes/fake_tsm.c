@@ -22,7 +22,8 @@
  *     nothing about hardware either.
  */
 #include <linux/delay.h>
-#include <linux/kernel_read_file.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/tsm.h>
@@ -47,6 +48,36 @@ MODULE_PARM_DESC(signer, "user-space program that writes the blob (tests of sign
 static bool fake_snp;
 static atomic_t fake_seq = ATOMIC_INIT(0);
 
+/*
+ * The whole of file @path (at most 1 MiB) in a kvmalloc'd *@buf, as the tsm
+ * core frees blobs.  A plain read: kernel_read_file() would ask the LSMs
+ * about a read of no known kind (IPE warns).
+ */
+static ssize_t fake_read(const char *path, void **buf)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	loff_t size, pos = 0;
+	ssize_t n;
+
+	*buf = NULL;
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	size = i_size_read(file_inode(f));
+	if (size <= 0 || size > SZ_1M) {
+		fput(f);
+		return -EFBIG;
+	}
+	*buf = kvmalloc(size, GFP_KERNEL);
+	n = *buf ? kernel_read(f, *buf, size, &pos) : -ENOMEM;
+	fput(f);
+	if (n != size) {
+		kvfree(*buf);
+		*buf = NULL;
+		return n < 0 ? n : -EIO;
+	}
+	return n;
+}
+
 /* The blob (and auxblob) from the signer program. */
 static int fake_signed(struct tsm_report *report)
 {
@@ -66,13 +97,12 @@ static int fake_signed(struct tsm_report *report)
 		pr_warn("signer %s: exit status %d\n", signer, ret);
 		return -EIO;
 	}
-	n = kernel_read_file_from_path(out, 0, &buf, SZ_1M, NULL, READING_UNKNOWN);
+	n = fake_read(out, &buf);
 	if (n < 0)
 		return n;
 	report->outblob = buf;
 	report->outblob_len = n;
-	buf = NULL;
-	n = kernel_read_file_from_path(aux, 0, &buf, SZ_1M, NULL, READING_UNKNOWN);
+	n = fake_read(aux, &buf);
 	if (n > 0) {
 		report->auxblob = buf;
 		report->auxblob_len = n;
