@@ -25,6 +25,7 @@ clang-14 libclang-rt-14-dev
 qemu-system-x86 qemu-system-common ovmf
 swtpm swtpm-tools tpm2-tools
 busybox-static runc crun dosfstools
+docker.io containerd podman jq apparmor
 groff-base man-db dkms sbsigntool
 shellcheck sparse linux-source-6.12
 golang-go cargo rustc valgrind

@@ -80,7 +80,8 @@ eng_event_hash_ok() {
 # containerd for a test, everything under $work (no CRI plugin; the opt
 # plugin's directory moved off the read-only /opt).  Its socket is
 # $work/containerd.sock; C runs ctr on it.  eng_containerd_start returns
-# non-zero when it does not answer within 150 s.
+# non-zero when it does not answer within 150 s.  Its runtime shims run
+# cima-runc with CIMA_OCI_HOOK=$O/cima-oci-hook.
 C() { ctr --address "$work/containerd.sock" "$@"; }
 eng_containerd_pid=''
 
@@ -106,7 +107,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 [plugins."io.containerd.internal.v1.opt"]
   path = "$work/opt"
 TOML
-	containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
+	CIMA_OCI_HOOK=$O/cima-oci-hook containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
 	eng_containerd_pid=$!
 	eng_wait 150 eng_containerd_up
 }
@@ -170,7 +171,7 @@ JSON
 	# Its own containerd, started here: dockerd's wait for a containerd it
 	# starts itself is too short for a loaded TCG guest.
 	eng_containerd_start || return 1
-	CIMA_OCI_HOOK=$O/cima-oci-hook dockerd --config-file "$work/daemon.json" \
+	dockerd --config-file "$work/daemon.json" \
 		--containerd "$work/containerd.sock" > "$work/dockerd.log" 2>&1 &
 	eng_dockerd_pid=$!
 	eng_wait 150 eng_docker_up
@@ -184,4 +185,42 @@ eng_docker_stop() {
 	[ -n "$ids" ] && D rm -f $ids > /dev/null 2>&1
 	eng_daemons_stop
 	[ -n "$eng_etc_docker" ] && umount /etc/docker
+}
+
+# eng_oci_archive ROOTFS_DIR NAME OUT.tar: an OCI image layout archive (one
+# uncompressed layer: ROOTFS_DIR) named NAME, for `ctr image import`.
+eng_oci_archive() {
+	python3 - "$@" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+src, name, out = sys.argv[1:4]
+blobs = {}
+def blob(data, mt):
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    blobs[d] = data
+    return {"mediaType": mt, "digest": d, "size": len(data)}
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    for e in sorted(os.listdir(src)):
+        t.add(os.path.join(src, e), arcname=e)
+layer = buf.getvalue()
+config = json.dumps({"architecture": "amd64", "os": "linux",
+                     "config": {"Env": ["PATH=/bin:/sbin"]},
+                     "rootfs": {"type": "layers",
+                                "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}}).encode()
+manifest = json.dumps({"schemaVersion": 2,
+                       "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                       "config": blob(config, "application/vnd.oci.image.config.v1+json"),
+                       "layers": [blob(layer, "application/vnd.oci.image.layer.v1.tar")]}).encode()
+m = blob(manifest, "application/vnd.oci.image.manifest.v1+json")
+m["annotations"] = {"io.containerd.image.name": name,
+                    "org.opencontainers.image.ref.name": name.rsplit(":", 1)[1]}
+index = json.dumps({"schemaVersion": 2, "manifests": [m]}).encode()
+with tarfile.open(out, "w") as t:
+    def add(path, data):
+        i = tarfile.TarInfo(path); i.size = len(data); t.addfile(i, io.BytesIO(data))
+    add("oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
+    add("index.json", index)
+    for d, data in blobs.items():
+        add("blobs/sha256/" + d[7:], data)
+PY
 }

@@ -65,10 +65,11 @@ else
 fi
 
 # the hook: oci.config is the bundle's config.json
-cfg=$(find "$work/exec" -path "*/moby/$id/config.json" 2> /dev/null | head -1)
+cfg=$work/containerd-state/io.containerd.runtime.v2.task/moby/$id/config.json
+[ -r "$cfg" ] || cfg=""
 want=$( [ -n "$cfg" ] && sha256sum "$cfg" | cut -d' ' -f1)
 c=$(eng_first " cima/1 runtime id=$id src=runtime name=oci.config value=sha256:$want")
-if [ -n "$want" ] && [ -n "$c" ] && [ "$c" -gt "$s1" ] && [ "$c" -lt "$x1" ]; then
+if [ -n "$want" ] && [ -n "$c" ] && [ "$c" -gt "${s1:-0}" ] && [ "$c" -lt "${x1:-0}" ]; then
 	tap_ok "hook: oci.config = sha256 of containerd's bundle config.json, between start and exec"
 else
 	tap_fail "hook: oci.config = sha256 of the bundle's config.json" "config '$cfg' want '$want' line '$c'" \
@@ -88,7 +89,7 @@ n0=$(eng_count " cima/1 exec id=$id ")
 D exec "$id" /sbin/true
 rc=$?
 x2=$(eng_first " cima/1 exec id=$id " " path=/sbin/true")
-if [ $rc = 0 ] && [ -n "$x2" ] && [ "$x2" -gt "$x1" ]; then
+if [ $rc = 0 ] && [ -n "$x2" ] && [ "$x2" -gt "${x1:-0}" ]; then
 	tap_ok "docker exec measured: exec of /sbin/true (line $x2; $n0 execs before)"
 else
 	tap_fail "docker exec measured" "rc $rc line '$x2'" "$(eng_events "$id")"
@@ -100,7 +101,7 @@ eng_wait 20 eng_tracked "$id" "/docker/$id"
 st1=$(eng_first " cima/1 stop id=$id ")
 s2=$(eng_last " cima/1 start id=$id ")
 x3=$(eng_last " cima/1 exec id=$id " " path=/bin/busybox")
-if [ -n "$st1" ] && [ "$st1" -gt "$x2" ] && [ "$s2" -gt "$st1" ] && [ "$x3" -gt "$s2" ] &&
+if [ -n "$st1" ] && [ "$st1" -gt "${x2:-0}" ] && [ "${s2:-0}" -gt "$st1" ] && [ "${x3:-0}" -gt "${s2:-0}" ] &&
    eng_tracked "$id" "/docker/$id"; then
 	tap_ok "docker restart: stop (line $st1), start of the same id (line $s2), its exec (line $x3), tracked again"
 else
@@ -113,7 +114,7 @@ tap_check "docker restart: the hook ran again for the new start" test -n "$c2" -
 D stop -t 0 "$id" > /dev/null
 eng_wait 20 test ! -d "$fs/containers/$id"
 st2=$(eng_last " cima/1 stop id=$id ")
-if [ -n "$st2" ] && [ "$st2" -gt "$s2" ] && [ ! -d "$fs/containers/$id" ]; then
+if [ -n "$st2" ] && [ "$st2" -gt "${s2:-0}" ] && [ ! -d "$fs/containers/$id" ]; then
 	tap_ok "docker stop: stop event (line $st2), containers/<id> removed"
 else
 	tap_fail "docker stop measured" "stop '$st2'" "$(eng_events "$id")"
