@@ -13,7 +13,7 @@
 #    (securityfs register) and does not taint the kernel as unsigned.
 # One more boot of 6.12 without Secure Boot, with module.sig_enforce=1 and
 # an empty db: the unsigned module and the db-signed one are both refused.
-# What is not tested (MOK enrolment through shim's MokManager):
+# The MOK route through shim and MokManager: tests/test_dkms_mok.sh; see
 # Documentation/secure-boot.md.  Boots VMs (about 30 s each under TCG):
 # skipped with CHECK_VM=0.
 top=${CIMA_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
