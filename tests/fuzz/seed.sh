@@ -52,6 +52,10 @@ fuzz_evidence)
 	# The VM bundle, and bundles around the published TDX quote and SNP
 	# report (made from the shared data, not kept in the tree).
 	cp "$top"/tests/fuzz/seeds/fuzz_evidence/* "$dir"/ 2>/dev/null
+	# TDX and SNP bundles made on the fakes (test chains, logs to replay).
+	for f in tdx snp; do
+		cp "$top/tests/data/evidence/vm-6.12-cc/$f.json" "$dir/seed-cc-$f.json" 2>/dev/null
+	done
 	[ -r "$td/go-tdx-guest/cos-113-tdx-quote.dat" ] &&
 		python3 "$top/tests/evidence_tamper.py" --make-vendor "$td" "$dir"
 	;;
