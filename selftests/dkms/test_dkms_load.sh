@@ -79,6 +79,11 @@ restore() {
 work=$(mktemp -d /tmp/cima-dkms.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
+# insmod does not follow the module's softdeps (sha512_generic for the
+# sha384 bank, a module on Debian's 6.1): load them as modprobe would.
+for d in $(modinfo -F softdep "$ko" | sed 's/^pre://; s/post:.*//'); do
+	modprobe "$d" 2>/dev/null
+done
 # shellcheck disable=SC2086
 if insmod "$ko" $args 2> "$work/insmod.err"; then
 	tap_ok "insmod the DKMS module ($args)"
