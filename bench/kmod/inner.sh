@@ -57,7 +57,7 @@ echo "kernel $(uname -r), $(nproc) vCPUs, QEMU TCG; bench_kmod $args; best of $r
 echo
 echo "| operation | no module | sim | tpm | IMA (exec+mmap, tpm) | sim/none | tpm/none | IMA/none | tpm/IMA |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-for k in mkdir_rmdir_us exec_us exec_new_us; do
+for k in mkdir_rmdir_us rmdir_us exec_us exec_new_us; do
 	n=$(get none $k) s=$(get sim $k) t=$(get tpm $k) i=$(get ima $k)
 	echo "| $k | $n | $s | $t | ${i:--} | $(ratio "$s" "$n") | $(ratio "$t" "$n") | $(ratio "${i:-0}" "$n") | $(ratio "$t" "${i:-0}") |"
 done
