@@ -135,8 +135,10 @@ void cima_measure_stop(struct cima_container *c)
  * a tick old.  Not so on FAT and exFAT (the ctime is the mtime, which
  * utimensat sets, in 2 s steps) nor on network file systems (the server's
  * clock and rules); their files are hashed at every exec or mapping.  A
- * FUSE server is trusted for the attributes it gives as it is for the
- * bytes it serves.
+ * FUSE server is the file system: trusted for its attributes as for its
+ * bytes when root mounted it (virtiofs, say), never when a user
+ * namespace did (a container can mount FUSE and serve changed bytes
+ * under unchanged attributes).
  */
 static bool cima_honest_ctime(const struct super_block *sb)
 {
@@ -147,8 +149,9 @@ static bool cima_honest_ctime(const struct super_block *sb)
 	case XFS_SUPER_MAGIC:
 	case BTRFS_SUPER_MAGIC:
 	case F2FS_SUPER_MAGIC:
-	case FUSE_SUPER_MAGIC:		/* also virtiofs */
 		return true;
+	case FUSE_SUPER_MAGIC:		/* also virtiofs */
+		return !(sb->s_iflags & SB_I_UNTRUSTED_MOUNTER);
 	}
 	return false;
 }
