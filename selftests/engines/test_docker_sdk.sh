@@ -91,9 +91,12 @@ def need(cond, msg):
         print("# FAIL: " + msg); ok = False
 if what == "seed":
     need(o["uid"] == 1000 and not o["tpm_dev"], "not uid 1000 without a TPM device")
-    need(o.get("seed_ok", 0) >= 10 and o.get("seed_bad") == 0 and "seed_error" not in o,
-         "seed replay: %s ok, %s mismatches, %s" % (o.get("seed_ok"), o.get("seed_bad"), o.get("seed_error")))
     r = o.get("replay", {})
+    # Unprivileged: only the cima log is readable (the firmware and IMA
+    # logs are not, Documentation/container.md), so the seed example
+    # verifies the cima register, one line per bank, and nothing else.
+    need(o.get("seed_ok", 0) == len(r) >= 2 and o.get("seed_bad") == 0 and "seed_error" not in o,
+         "seed replay: %s ok of %d, %s mismatches, %s" % (o.get("seed_ok"), len(r), o.get("seed_bad"), o.get("seed_error")))
     need(any(k.startswith("15/") for k in r), "cima register 15 not replayed")
     need(r and all(a == b for a, b in r.values()), "replay differs from the register")
     need("cima" in o.get("sources", []) and o.get("own_ids") == ["id=" + cid],

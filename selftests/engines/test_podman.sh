@@ -29,8 +29,10 @@ if [ "$(id -u)" != 0 ] || [ ! -r /sys/kernel/security/cima/register ] ||
 fi
 work=$(mktemp -d /tmp/cima-podman.XXXXXX)
 . "$top/selftests/engines/lib.sh"
+mkdir -p "$work/tmp"
 P() {
-	podman --root "$work/storage" --runroot "$work/run" --tmpdir "$work/tmp" \
+	# TMPDIR: image copies go there (default /var/tmp, read-only here).
+	TMPDIR=$work/tmp podman --root "$work/storage" --runroot "$work/run" --tmpdir "$work/tmp" \
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
 		--hooks-dir "$work/hooks.d" "$@"
 }
@@ -132,7 +134,9 @@ tap_diag "pod $pod: container cgroup $pcg"
 tap_check "pod container tracked under its own id" eng_tracked "$pid" "/libpod-$pid"
 ps=$(eng_first " cima/1 start id=$pid ")
 line=$(sed -n "${ps:-0}p" $log)
-if [[ $line == *" pod=$pod "* ]]; then
+if [ -z "$pcg" ] || [ -z "$ps" ]; then
+	tap_fail "the pod container's start names its pod" "no pod container: $(cat "$work/pod.err" "$work/podrun.err")"
+elif [[ $line == *" pod=$pod "* ]]; then
 	tap_ok "the pod container's start names its pod: pod=$pod"
 elif [[ $line != *" pod="* ]] && [[ $pcg != *libpod_pod_* ]]; then
 	tap_skip "the pod container's start names its pod" \
