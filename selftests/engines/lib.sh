@@ -81,7 +81,9 @@ eng_event_hash_ok() {
 # plugin's directory moved off the read-only /opt).  Its socket is
 # $work/containerd.sock; C runs ctr on it.  eng_containerd_start returns
 # non-zero when it does not answer within 150 s.  Its runtime shims run
-# cima-runc with CIMA_OCI_HOOK=$O/cima-oci-hook.
+# cima-runc with CIMA_OCI_HOOK=$O/cima-oci-hook (or the caller's
+# $CIMA_OCI_HOOK: a stand-in that records nothing shows the hook checks
+# fail).
 C() { ctr --address "$work/containerd.sock" "$@"; }
 eng_containerd_pid=''
 
@@ -107,7 +109,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 [plugins."io.containerd.internal.v1.opt"]
   path = "$work/opt"
 TOML
-	CIMA_OCI_HOOK=$O/cima-oci-hook containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
+	CIMA_OCI_HOOK=${CIMA_OCI_HOOK:-$O/cima-oci-hook} containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
 	eng_containerd_pid=$!
 	eng_wait 150 eng_containerd_up
 }
