@@ -21,7 +21,10 @@
 #  - the container's events are charged to its memory cgroup;
 #  - a same-size rewrite is measured again where size and times cannot
 #    tell: on vfat, whose ctime is the user-settable mtime (touch -d puts
-#    both back), and on overlayfs, rewritten faster than its clock ticks.
+#    both back), and on overlayfs, rewritten faster than its clock ticks;
+#    and on a FUSE file system mounted in a user namespace (as a
+#    container can), whose server changes the bytes under unchanged
+#    attributes (fuse_server.py).
 # The module's unload (O_PATH fds kept across rmmod) and its caps are in
 # test_unload.sh, which can reload it.  HARDEN_NO_HANG=1 skips the checks
 # that wedge a module without the size cap (1-3, 15-16): for running this
@@ -34,7 +37,7 @@ O=${O:-$top/build}
 fs=/sys/kernel/security/cima
 log=$fs/ascii_runtime_measurements
 base=/sys/fs/cgroup/cima-selftest-harden
-N=20
+N=21
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
 	for i in $(seq $N); do tap_skip "hardening test $i" "needs root and cima.ko"; done
@@ -354,6 +357,34 @@ else
 	tap_skip "overlayfs: same-size rewrites are measured" "cannot mount overlayfs on tmpfs here"
 fi
 umount "$ovl" 2> /dev/null
+rmdir "$cg"
+
+# 21: FUSE in a user namespace: the same inode, size and times, other bytes.
+new_container
+fuse=$work/fuse
+mkdir -p "$fuse/mnt"
+unshare -Urm python3 "$top/selftests/kmod/fuse_server.py" "$fuse/mnt" "$fuse/pid" "$fuse/flag" \
+	2> "$fuse/err" &
+for _ in $(seq 50); do [ -s "$fuse/pid" ] && break; sleep 0.2; done
+if [ -s "$fuse/pid" ]; then
+	holder=$!
+	s=/proc/$(cat "$fuse/pid")/root$fuse/mnt/s
+	printf '#!/bin/sh\nexit 0\n# content A\n' > "$fuse/a"
+	printf '#!/bin/sh\nexit 0\n# content B\n' > "$fuse/b"
+	n0=$(count)
+	in_cg "$cg" "$s"
+	touch "$fuse/flag"
+	in_cg "$cg" "$s"
+	got=$(since "$n0" | grep " cima/1 exec id=$id " | grep -c -e "file=sha384:$(sha "$fuse/a") " -e "file=sha384:$(sha "$fuse/b") ")
+	tap_check "FUSE mounted in a user namespace: bytes changed under unchanged attributes are measured again (2 contents logged, got $got)" \
+		test "$got" = 2
+	kill "$holder" 2> /dev/null
+	wait "$holder" 2> /dev/null
+	holder=
+else
+	tap_skip "FUSE in a user namespace: changed bytes are measured" \
+		"cannot mount FUSE in a user namespace here: $(head -c 200 "$fuse/err")"
+fi
 rmdir "$cg"
 
 tap_done
