@@ -40,14 +40,15 @@ K() { C -n $ns "$@"; }
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
 	local c
-	for c in $(K containers ls -q 2> /dev/null); do
-		K task kill -s KILL "$c" > /dev/null 2>&1
+	# Tasks killed and deleted (their cgroups go); the containers'
+	# metadata goes with containerd's root under $work.
+	for c in $sa $ia $sb $ib; do
 		K task rm -f "$c" > /dev/null 2>&1
-		K containers rm "$c" > /dev/null 2>&1
 	done
 	eng_daemons_stop
 	rm -rf "$work"
 }
+sa='' ia='' sb='' ib=''
 trap cleanup EXIT
 t0=$(date +%s)
 

@@ -46,7 +46,8 @@ fi
 
 eng_busybox_rootfs "$work/bb" && tar -C "$work/bb" -cf "$work/bb.tar" . &&
 	D import "$work/bb.tar" cima-bb:1 > /dev/null 2>&1
-tap_check "docker import of a busybox-static tarball" eval "D image inspect cima-bb:1 > /dev/null"
+img=$(D image inspect -f '{{.Id}}' cima-bb:1 2> /dev/null)
+tap_check "docker import of a busybox-static tarball ($img)" test -n "$img"
 
 # start
 id=$(D run -d --network none cima-bb:1 /bin/sleep 1000 2> "$work/run.err")
@@ -76,7 +77,6 @@ else
 		"$(eng_events "$id")" "$(grep -i cima "$work/dockerd.log" | tail -5)"
 fi
 tap_check "hook: runtime event data hash to their sha256 digests" eng_event_hash_ok "$id"
-img=$(D image inspect -f '{{.Id}}' cima-bb:1)
 if [ -n "$(eng_first " cima/1 runtime id=$id " "$img")" ]; then
 	tap_ok "hook: the image id $img is recorded"
 else
