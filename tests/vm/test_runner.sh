@@ -12,6 +12,9 @@
 #  - so does a SLUB debug report ("BUG kmalloc-64 (Not tainted): ..."),
 #    and --append given twice puts both parts on the kernel command line;
 #  - SIGTERM to the runner stops the VM;
+#  - a guest kernel that panics before the guest's init runs (here: an
+#    rdinit= that does not exist) is booted once more, and said so; the
+#    second failure is reported (exit 125);
 #  - bad options fail with a message and exit 125 before any VM starts;
 #  - after every one of these, no QEMU, swtpm or virtiofsd of the run is
 #    left and its temporary directory is gone.
@@ -25,7 +28,7 @@ trap 'pkill -f "$work/" 2>/dev/null; rm -rf "$work"' EXIT
 # Each case gets its own TMPDIR so what a run leaves behind can be seen.
 tmpdir() { mkdir -p "$work/$1"; echo "$work/$1"; }
 
-tap_plan 14
+tap_plan 16
 
 # clean NAME DIR: nothing of the runs under DIR is left.
 clean() {
@@ -135,7 +138,20 @@ else
 fi
 clean "SIGTERM" "$t"
 
-# 11-14: arguments, with no VM started.
+# 11-12: a guest kernel that dies before its init, twice.
+t=$(tmpdir early)
+TMPDIR=$t "$run" --kernel "$kernel" --no-module --timeout 300 --append rdinit=/nonexistent -- \
+	true > "$work/early.out" 2>&1; rc=$?
+if [ $rc = 125 ] && [ "$(grep -c 'panicked before its init ran; booting once more' "$work/early.out")" = 1 ] &&
+   grep -q 'guest stopped before COMMAND finished' "$work/early.out"; then
+	tap_ok "a kernel panic before the guest's init: booted once more, then reported (125)"
+else
+	tap_fail "a kernel panic before the guest's init: booted once more, then reported (125)" \
+		"exit $rc" "$(grep -v '^\[' "$work/early.out" | head -20)"
+fi
+clean "early panic" "$t"
+
+# 13-16: arguments, with no VM started.
 t=$(tmpdir args)
 TMPDIR=$t "$run" --kernel 5.10 -- true > "$work/a1" 2>&1; rc_a=$?
 TMPDIR=$t "$run" --bogus -- true > "$work/a2" 2>&1; rc_b=$?
