@@ -11,34 +11,18 @@ import hashlib
 import json
 import os
 import struct
-import sys
 
-top = os.environ.get("CIMA_TOP") or os.path.normpath(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-sys.path.insert(0, os.path.join(top, "lib", "python"))
+from hosttest import bail, check, done, skip_all, top
 d = os.path.join(top, "tests", "data", "evidence", "vm-6.12")
-results = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        results.append((True, name, None))
-    except Exception as e:  # report and go on
-        results.append((False, name, "%s: %s" % (type(e).__name__, e)))
-
-
 try:
     import cima
     from cima.evidence import Evidence, evidence_report_data
 except Exception as e:
-    print("1..1\nnot ok 1 - import cima\n# %s" % e)
-    sys.exit(1)
+    bail("import cima", e)
 
 bundle = os.path.join(d, "bundle.json")
 if not os.path.exists(bundle):
-    print("1..1\nok 1 # SKIP %s missing" % bundle)
-    sys.exit(0)
+    skip_all("%s missing" % bundle)
 nonce = open(os.path.join(d, "nonce")).read().strip()
 cid = open(os.path.join(d, "container")).read().strip()
 ak = os.path.join(d, "ak.pem")
@@ -100,9 +84,4 @@ for name, fn in (("verifies_with_pinned_ak", verifies), ("other_nonce_fails_fres
                  ("report_data_rule_equals_hashlib", rule_matches_hashlib),
                  ("save_load_roundtrip", roundtrip)):
     check(name, fn)
-print("1..%d" % len(results))
-for i, (good, name, why) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-    if why:
-        print("# " + why)
-sys.exit(0 if all(r[0] for r in results) else 1)
+done()

@@ -11,38 +11,14 @@ import hashlib
 import os
 import sys
 
-top = os.environ.get("CIMA_TOP") or os.path.normpath(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-sys.path.insert(0, os.path.join(top, "lib", "python"))
-
-results = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        results.append((True, name, None))
-    except Exception as e:  # report and go on
-        results.append((False, name, "%s: %s" % (type(e).__name__, e)))
-
+from hosttest import ALG, bail, check, done, read_pcrs, top
 
 try:
     from cima import CimaError, CimaSdk
 except Exception as e:
-    print("1..1\nnot ok 1 - import cima\n# %s" % e)
-    sys.exit(1)
+    bail("import cima", e)
 
 sdk = CimaSdk.inst()
-ALG = {"sha1": 4, "sha256": 11, "sha384": 12, "sha512": 13}
-
-
-def read_pcrs(path):
-    pcrs = {}
-    for line in open(path):
-        f = line.split()
-        if len(f) == 3 and f[1] in ALG:
-            pcrs.setdefault(int(f[0]), {})[ALG[f[1]]] = bytes.fromhex(f[2])
-    return pcrs
 
 
 def compare(replay, pcrs, what, need):
@@ -274,9 +250,4 @@ def installed():
 check("make install: installed package loads the LIBDIR it was installed with; "
       "a bad CIMA_LIBRARY fails clearly", installed)
 
-print("1..%d" % len(results))
-for i, (ok, name, why) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-    if why:
-        print("# " + why)
-sys.exit(0 if all(r[0] for r in results) else 1)
+done()

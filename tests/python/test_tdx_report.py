@@ -16,29 +16,13 @@ import io
 import json
 import os
 import struct
-import sys
 
-top = os.environ.get("CIMA_TOP") or os.path.normpath(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-sys.path.insert(0, os.path.join(top, "lib", "python"))
-testdata = os.environ.get("CIMA_TESTDATA") or os.path.join(top, "..", "shared", "testdata")
-
-results = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        results.append((True, name, None))
-    except Exception as e:  # report and go on
-        results.append((False, name, "%s: %s" % (type(e).__name__, e)))
-
+from hosttest import bail, check, done, testdata, top
 
 try:
     from cima import CimaError, Report, TdReport, TdxQuote, TdxQuoteBody
 except Exception as e:
-    print("1..1\nnot ok 1 - import cima\n# %s" % e)
-    sys.exit(1)
+    bail("import cima", e)
 
 path = os.path.join(testdata, "go-tdx-guest", "cos-113-tdx-quote.dat")
 raw = open(path, "rb").read()
@@ -236,9 +220,4 @@ def tdreport():
 check("TDREPORT: REPORTMACSTRUCT and TD fields at the TDX module ABI offsets; no "
       "signature; a short one raises ValueError", tdreport)
 
-print("1..%d" % len(results))
-for i, (ok, name, why) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-    if why:
-        print("# " + why)
-sys.exit(0 if all(r[0] for r in results) else 1)
+done()
