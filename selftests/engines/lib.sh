@@ -226,3 +226,71 @@ with tarfile.open(out, "w") as t:
         add("blobs/sha256/" + d[7:], data)
 PY
 }
+
+# ---- the checks every engine's test makes, in the order it makes them ----
+# Each sets the line numbers it found (globals, read by the later checks):
+# s1 x1 (start, first exec), x2 (exec), st1 s2 x3 c2 (restart), st2 (stop).
+# $1 is always the container id; WHAT names the engine's verb in the output.
+
+# The start, then the exec of the container's /bin/busybox.  [PREFIX]
+eng_check_start() {
+	s1=$(eng_first " cima/1 start id=$1 ")
+	x1=$(eng_first " cima/1 exec id=$1 " " path=/bin/busybox")
+	if [ -n "$s1" ] && [ -n "$x1" ] && [ "$s1" -lt "$x1" ]; then
+		tap_ok "${2:-}start (line $s1) then the exec of the container's /bin/busybox (line $x1)"
+	else
+		tap_fail "${2:-}start and first exec measured" "start '$s1' exec '$x1'" "$(eng_events "$1")"
+	fi
+}
+
+# The hook's oci.config is the sha256 of CONFIG (the bundle's config.json),
+# logged between the start and the first exec.  ID CONFIG WHO [DIAG...]
+eng_check_config() {
+	local id=$1 cfg=$2 who=$3 want c
+	shift 3
+	want=$([ -r "$cfg" ] && sha256sum "$cfg" | cut -d' ' -f1)
+	c=$(eng_first " cima/1 runtime id=$id src=runtime name=oci.config value=sha256:$want")
+	if [ -n "$want" ] && [ -n "$c" ] && [ "$c" -gt "${s1:-0}" ] && [ "$c" -lt "${x1:-0}" ]; then
+		tap_ok "hook: oci.config = sha256 of $who, between start and exec"
+	else
+		tap_fail "hook: oci.config = sha256 of $who" "config '$cfg' want '$want' line '$c'" \
+			"$(eng_events "$id")" "$@"
+	fi
+}
+
+# After "WHAT exec ID /sbin/true" exited with RC: that exec is logged.
+eng_check_exec() {
+	x2=$(eng_first " cima/1 exec id=$1 " " path=/sbin/true")
+	if [ "$2" = 0 ] && [ -n "$x2" ] && [ "$x2" -gt "${x1:-0}" ]; then
+		tap_ok "$3 exec measured: exec of /sbin/true (line $x2)"
+	else
+		tap_fail "$3 exec measured" "rc $2 line '$x2'" "$(eng_events "$1")"
+	fi
+}
+
+# After a restart (errors in ERRFILE): a stop, a start of the same id, its
+# exec, tracked again at CGROUP; then the hook ran again.  ID CGROUP WHAT ERRFILE
+eng_check_restart() {
+	st1=$(eng_first " cima/1 stop id=$1 ")
+	s2=$(eng_last " cima/1 start id=$1 ")
+	x3=$(eng_last " cima/1 exec id=$1 " " path=/bin/busybox")
+	c2=$(eng_last " cima/1 runtime id=$1 src=runtime name=oci.config ")
+	if [ -n "$st1" ] && [ "$st1" -gt "${x2:-0}" ] && [ "${s2:-0}" -gt "$st1" ] &&
+	   [ "${x3:-0}" -gt "${s2:-0}" ] && eng_tracked "$1" "$2"; then
+		tap_ok "$3: stop (line $st1), start of the same id (line $s2), its exec (line $x3), tracked again"
+	else
+		tap_fail "$3 measured" "stop '$st1' start '$s2' exec '$x3'" "$(cat "$4")" "$(eng_events "$1")"
+	fi
+	tap_check "$3: the hook ran again for the new start (line ${c2:-none})" test "${c2:-0}" -gt "${s2:-0}"
+}
+
+# After the container stopped for good: a stop event, the directory gone.
+eng_check_stop() {
+	eng_wait 30 test ! -d "$fs/containers/$1"
+	st2=$(eng_last " cima/1 stop id=$1 ")
+	if [ -n "$st2" ] && [ "$st2" -gt "${s2:-0}" ] && [ ! -d "$fs/containers/$1" ]; then
+		tap_ok "$2: stop event (line $st2), containers/<id> removed"
+	else
+		tap_fail "$2 measured" "stop '$st2'" "$(eng_events "$1")"
+	fi
+}

@@ -25,7 +25,7 @@ O=${O:-$top/build}
 . "$top/selftests/common/rootfs.sh"
 . "$top/selftests/common/oci.sh"
 
-N=12
+N=13
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r /sys/kernel/security/cima/register ] ||
    [ ! -x /usr/bin/containerd ] || [ ! -x /usr/bin/ctr ] || [ ! -x "$O/cima-oci-hook" ] ||
@@ -93,21 +93,9 @@ if eng_tracked "$sa" "$pa/cri-containerd-$sa.scope" && eng_tracked "$ia" "$pa/cr
 else
 	tap_fail "systemd-form pod: sandbox and app tracked" "$(cat "$work/run.err")" "$(ls $fs/containers)"
 fi
-s1=$(eng_first " cima/1 start id=$ia ")
-x1=$(eng_first " cima/1 exec id=$ia " " path=/bin/busybox")
-if [ -n "$s1" ] && [ -n "$x1" ] && [ "$s1" -lt "$x1" ]; then
-	tap_ok "app: start (line $s1) then the exec of /bin/busybox (line $x1)"
-else
-	tap_fail "app: start and first exec measured" "start '$s1' exec '$x1'" "$(eng_events "$ia")"
-fi
-cfg=$work/containerd-state/io.containerd.runtime.v2.task/$ns/$ia/config.json
-want=$([ -r "$cfg" ] && sha256sum "$cfg" | cut -d' ' -f1)
-c=$(eng_first " cima/1 runtime id=$ia src=runtime name=oci.config value=sha256:$want")
-if [ -n "$want" ] && [ -n "$c" ] && [ "$c" -gt "${s1:-0}" ] && [ "$c" -lt "${x1:-0}" ]; then
-	tap_ok "hook (cima-runc): oci.config = sha256 of the bundle's config.json, between start and exec"
-else
-	tap_fail "hook: oci.config = sha256 of the bundle's config.json" "want '$want' line '$c'" "$(eng_events "$ia")"
-fi
+eng_check_start "$ia" "app: "
+eng_check_config "$ia" "$work/containerd-state/io.containerd.runtime.v2.task/$ns/$ia/config.json" \
+	"the bundle's config.json (cima-runc)"
 n=$(eng_first " cima/1 runtime id=$ia src=runtime name=io.kubernetes.cri.image-name value=$ref")
 d=$(eng_first " cima/1 runtime id=$ia src=runtime name=org.opencontainers.image.base.digest value=$digest")
 if [ -n "$ref" ] && [ -n "$n" ] && [ -n "$d" ] && eng_event_hash_ok "$ia"; then
@@ -117,13 +105,7 @@ else
 fi
 
 K task exec --exec-id probe "$ia" /sbin/true
-rc=$?
-x2=$(eng_first " cima/1 exec id=$ia " " path=/sbin/true")
-if [ $rc = 0 ] && [ -n "$x2" ] && [ "$x2" -gt "${x1:-0}" ]; then
-	tap_ok "ctr task exec measured: exec of /sbin/true (line $x2)"
-else
-	tap_fail "ctr task exec measured" "rc $rc line '$x2'" "$(eng_events "$ia")"
-fi
+eng_check_exec "$ia" $? "ctr task"
 
 # Restart: the task killed and removed, a new task of the same container.
 K task kill -s KILL "$ia" > /dev/null 2>&1
@@ -131,27 +113,12 @@ eng_wait 30 eval "K task ls | grep -q '^$ia .*STOPPED'"
 K task rm "$ia" > /dev/null 2>&1
 K task start -d "$ia" > /dev/null 2> "$work/restart.err"
 eng_wait 30 eng_tracked "$ia" "$pa/cri-containerd-$ia.scope"
-st1=$(eng_first " cima/1 stop id=$ia ")
-s2=$(eng_last " cima/1 start id=$ia ")
-x3=$(eng_last " cima/1 exec id=$ia " " path=/bin/busybox")
-c2=$(eng_last " cima/1 runtime id=$ia src=runtime name=oci.config ")
-if [ -n "$st1" ] && [ "$st1" -gt "${x2:-0}" ] && [ "${s2:-0}" -gt "$st1" ] && [ "${x3:-0}" -gt "${s2:-0}" ] &&
-   [ "${c2:-0}" -gt "${s2:-0}" ] && eng_tracked "$ia" "$pa/cri-containerd-$ia.scope"; then
-	tap_ok "task restart: stop (line $st1), start of the same id (line $s2), hook (line $c2), exec (line $x3), tracked again"
-else
-	tap_fail "task restart measured" "stop '$st1' start '$s2' hook '$c2' exec '$x3'" "$(cat "$work/restart.err")" "$(eng_events "$ia")"
-fi
+eng_check_restart "$ia" "$pa/cri-containerd-$ia.scope" "task restart" "$work/restart.err"
 
 K task kill -s KILL "$ia" > /dev/null 2>&1
 eng_wait 30 eval "K task ls | grep -q '^$ia .*STOPPED'"
 K task rm "$ia" > /dev/null 2>&1
-eng_wait 30 test ! -d "$fs/containers/$ia"
-st2=$(eng_last " cima/1 stop id=$ia ")
-if [ -n "$st2" ] && [ "$st2" -gt "${s2:-0}" ] && [ ! -d "$fs/containers/$ia" ]; then
-	tap_ok "stop: stop event (line $st2), containers/<id> removed"
-else
-	tap_fail "stop measured" "stop '$st2'" "$(eng_events "$ia")"
-fi
+eng_check_stop "$ia" "stop"
 
 # pod_check NAME UID ID...: every ID's start event carries pod=UID.
 pod_check() {

@@ -57,25 +57,11 @@ else
 	tap_fail "container tracked under docker's id" "id '$id'" "$(cat "$work/run.err")" \
 		"$(ls $fs/containers)"
 fi
-s1=$(eng_first " cima/1 start id=$id ")
-x1=$(eng_first " cima/1 exec id=$id " " path=/bin/busybox")
-if [ -n "$s1" ] && [ -n "$x1" ] && [ "$s1" -lt "$x1" ]; then
-	tap_ok "start (line $s1) then the exec of the container's /bin/busybox (line $x1)"
-else
-	tap_fail "start and first exec measured" "start '$s1' exec '$x1'" "$(eng_events "$id")"
-fi
+eng_check_start "$id"
 
 # the hook: oci.config is the bundle's config.json
-cfg=$work/containerd-state/io.containerd.runtime.v2.task/moby/$id/config.json
-[ -r "$cfg" ] || cfg=""
-want=$( [ -n "$cfg" ] && sha256sum "$cfg" | cut -d' ' -f1)
-c=$(eng_first " cima/1 runtime id=$id src=runtime name=oci.config value=sha256:$want")
-if [ -n "$want" ] && [ -n "$c" ] && [ "$c" -gt "${s1:-0}" ] && [ "$c" -lt "${x1:-0}" ]; then
-	tap_ok "hook: oci.config = sha256 of containerd's bundle config.json, between start and exec"
-else
-	tap_fail "hook: oci.config = sha256 of the bundle's config.json" "config '$cfg' want '$want' line '$c'" \
-		"$(eng_events "$id")" "$(grep -i cima "$work/dockerd.log" | tail -5)"
-fi
+eng_check_config "$id" "$work/containerd-state/io.containerd.runtime.v2.task/moby/$id/config.json" \
+	"containerd's bundle config.json" "$(grep -i cima "$work/dockerd.log" | tail -5)"
 tap_check "hook: runtime event data hash to their sha256 digests" eng_event_hash_ok "$id"
 if [ -n "$(eng_first " cima/1 runtime id=$id " "$img")" ]; then
 	tap_ok "hook: the image id $img is recorded"
@@ -85,40 +71,17 @@ else
 fi
 
 # exec
-n0=$(eng_count " cima/1 exec id=$id ")
 D exec "$id" /sbin/true
-rc=$?
-x2=$(eng_first " cima/1 exec id=$id " " path=/sbin/true")
-if [ $rc = 0 ] && [ -n "$x2" ] && [ "$x2" -gt "${x1:-0}" ]; then
-	tap_ok "docker exec measured: exec of /sbin/true (line $x2; $n0 execs before)"
-else
-	tap_fail "docker exec measured" "rc $rc line '$x2'" "$(eng_events "$id")"
-fi
+eng_check_exec "$id" $? "docker"
 
 # restart: stop, then the same id started and tracked again
 D restart -t 0 "$id" > /dev/null 2> "$work/restart.err"
 eng_wait 20 eng_tracked "$id" "/docker/$id"
-st1=$(eng_first " cima/1 stop id=$id ")
-s2=$(eng_last " cima/1 start id=$id ")
-x3=$(eng_last " cima/1 exec id=$id " " path=/bin/busybox")
-if [ -n "$st1" ] && [ "$st1" -gt "${x2:-0}" ] && [ "${s2:-0}" -gt "$st1" ] && [ "${x3:-0}" -gt "${s2:-0}" ] &&
-   eng_tracked "$id" "/docker/$id"; then
-	tap_ok "docker restart: stop (line $st1), start of the same id (line $s2), its exec (line $x3), tracked again"
-else
-	tap_fail "docker restart measured" "stop '$st1' start '$s2' exec '$x3'" "$(cat "$work/restart.err")" "$(eng_events "$id")"
-fi
-c2=$(eng_last " cima/1 runtime id=$id src=runtime name=oci.config ")
-tap_check "docker restart: the hook ran again for the new start" test -n "$c2" -a "${c2:-0}" -gt "${s2:-0}"
+eng_check_restart "$id" "/docker/$id" "docker restart" "$work/restart.err"
 
 # stop
 D stop -t 0 "$id" > /dev/null
-eng_wait 20 test ! -d "$fs/containers/$id"
-st2=$(eng_last " cima/1 stop id=$id ")
-if [ -n "$st2" ] && [ "$st2" -gt "${s2:-0}" ] && [ ! -d "$fs/containers/$id" ]; then
-	tap_ok "docker stop: stop event (line $st2), containers/<id> removed"
-else
-	tap_fail "docker stop measured" "stop '$st2'" "$(eng_events "$id")"
-fi
+eng_check_stop "$id" "docker stop"
 D rm -f "$id" > /dev/null 2>&1
 
 tap_diag "test time $(($(date +%s) - t0)) s"

@@ -69,23 +69,11 @@ if [[ $id =~ ^[0-9a-f]{64}$ ]] && eng_tracked "$id" "/libpod-$id"; then
 else
 	tap_fail "container tracked under podman's id" "id '$id' cgroup '$cg'" "$(cat "$work/run.err")" "$(ls $fs/containers)"
 fi
-s1=$(eng_first " cima/1 start id=$id ")
-x1=$(eng_first " cima/1 exec id=$id " " path=/bin/busybox")
-if [ -n "$s1" ] && [ -n "$x1" ] && [ "$s1" -lt "$x1" ]; then
-	tap_ok "start (line $s1) then the exec of the container's /bin/busybox (line $x1)"
-else
-	tap_fail "start and first exec measured" "start '$s1' exec '$x1'" "$(eng_events "$id")"
-fi
+eng_check_start "$id"
 
 cfg=$(find "$work/storage" -path "*/$id/userdata/config.json" 2> /dev/null | head -1)
 [ -n "$cfg" ] && tap_diag "podman's annotations: $(jq -c .annotations "$cfg" | cut -c1-600)"
-want=$([ -n "$cfg" ] && sha256sum "$cfg" | cut -d' ' -f1)
-c=$(eng_first " cima/1 runtime id=$id src=runtime name=oci.config value=sha256:$want")
-if [ -n "$want" ] && [ -n "$c" ] && [ "$c" -gt "${s1:-0}" ] && [ "$c" -lt "${x1:-0}" ]; then
-	tap_ok "hook (hooks.d): oci.config = sha256 of podman's config.json, between start and exec"
-else
-	tap_fail "hook: oci.config = sha256 of podman's config.json" "config '$cfg' want '$want' line '$c'" "$(eng_events "$id")"
-fi
+eng_check_config "$id" "$cfg" "podman's config.json (hooks.d)"
 r=$(eng_first " cima/1 runtime id=$id src=runtime name=org.opencontainers.image.ref.name value=$name")
 d=$(eng_first " cima/1 runtime id=$id src=runtime name=org.opencontainers.image.base.digest value=$digest")
 if [ -n "$digest" ] && [ -n "$r" ] && [ -n "$d" ] && eng_event_hash_ok "$id"; then
@@ -95,36 +83,14 @@ else
 fi
 
 P exec "$id" /sbin/true
-rc=$?
-x2=$(eng_first " cima/1 exec id=$id " " path=/sbin/true")
-if [ $rc = 0 ] && [ -n "$x2" ] && [ "$x2" -gt "${x1:-0}" ]; then
-	tap_ok "podman exec measured: exec of /sbin/true (line $x2)"
-else
-	tap_fail "podman exec measured" "rc $rc line '$x2'" "$(eng_events "$id")"
-fi
+eng_check_exec "$id" $? "podman"
 
 P restart -t 0 "$id" > /dev/null 2> "$work/restart.err"
 eng_wait 30 eng_tracked "$id" "/libpod-$id"
-st1=$(eng_first " cima/1 stop id=$id ")
-s2=$(eng_last " cima/1 start id=$id ")
-x3=$(eng_last " cima/1 exec id=$id " " path=/bin/busybox")
-c2=$(eng_last " cima/1 runtime id=$id src=runtime name=oci.config ")
-if [ -n "$st1" ] && [ "$st1" -gt "${x2:-0}" ] && [ "${s2:-0}" -gt "$st1" ] && [ "${x3:-0}" -gt "${s2:-0}" ] &&
-   eng_tracked "$id" "/libpod-$id"; then
-	tap_ok "podman restart: stop (line $st1), start of the same id (line $s2), its exec (line $x3), tracked again"
-else
-	tap_fail "podman restart measured" "stop '$st1' start '$s2' exec '$x3'" "$(cat "$work/restart.err")" "$(eng_events "$id")"
-fi
-tap_check "podman restart: the hook ran again for the new start" test "${c2:-0}" -gt "${s2:-0}"
+eng_check_restart "$id" "/libpod-$id" "podman restart" "$work/restart.err"
 
 P stop -t 0 "$id" > /dev/null 2>&1
-eng_wait 30 test ! -d "$fs/containers/$id"
-st2=$(eng_last " cima/1 stop id=$id ")
-if [ -n "$st2" ] && [ "$st2" -gt "${s2:-0}" ] && [ ! -d "$fs/containers/$id" ]; then
-	tap_ok "podman stop: stop event (line $st2), containers/<id> removed"
-else
-	tap_fail "podman stop measured" "stop '$st2'" "$(eng_events "$id")"
-fi
+eng_check_stop "$id" "podman stop"
 
 # A pod (without an infra container: no pause image here).
 pod=$(P pod create --infra=false 2> "$work/pod.err")
