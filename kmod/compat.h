@@ -18,6 +18,13 @@
 #define CIMA_REMOVE_FILES_ONE_BY_ONE 1
 #endif
 
+/* Inode operations take the mount's idmap: 6.3+ (a user namespace before). */
+#ifdef CIMA_HAVE_MNT_IDMAP
+#define cima_idmap_t struct mnt_idmap
+#else
+#define cima_idmap_t struct user_namespace
+#endif
+
 /*
  * Running as an Intel TDX guest.  X86_FEATURE_TDX_GUEST exists in both
  * kernels; with CONFIG_INTEL_TDX_GUEST off (Debian 6.1) it is in the

@@ -5,9 +5,10 @@
  *    and every cgroup created below it; one reference per entry.  Read
  *    from tracepoint probes (atomic), so lookups are RCU + refcount and
  *    containers are freed after a grace period.
- *  - cima_live: serial -> container for containers that have a securityfs
- *    directory (published); one reference per entry.  Files store the
- *    serial, never a pointer, so an open racing with removal is safe.
+ *  - cima_live: serial -> container for started containers (published by
+ *    lifecycle.c, whose directory comes right after); one reference per
+ *    entry.  Files store the serial, never a pointer, so an open racing
+ *    with removal is safe.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>

@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
 #include <linux/gfp.h>
+#include <linux/workqueue.h>
 
 #include <uapi/cima.h>
 
@@ -41,7 +42,7 @@ struct cima_file_id {
 enum cima_file_kind { CIMA_FILE_EXEC, CIMA_FILE_MMAP };
 
 /* cima_container.flags */
-enum { CIMA_C_STOPPED, CIMA_C_LIMITED, CIMA_C_POOLED_PATH };
+enum { CIMA_C_STOPPED, CIMA_C_LIMITED, CIMA_C_POOLED_PATH, CIMA_C_LISTED };
 
 struct cima_container {
 	struct kref ref;
@@ -57,8 +58,10 @@ struct cima_container {
 	atomic_long_t nlost;		/* events lost, not yet recorded */
 	atomic_t nself;			/* runtime events through self/ */
 	/* Under the lifecycle mutex. */
+	struct hlist_node id_node;	/* live ids (CIMA_C_LISTED) */
 	struct dentry *dir;
 	struct dentry *files[CIMA_CFILES];
+	struct work_struct dir_work;	/* makes dir (lifecycle.c) */
 	/*
 	 * Exec cache: seen (kind, path, content), and violations logged;
 	 * oldest first on seen_lru.  Under exec_lock.

@@ -26,6 +26,9 @@
 #include <linux/uaccess.h>
 #include <linux/tpm.h>
 #include <linux/tpm_eventlog.h>
+#include <linux/wait.h>
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
 
 #include <uapi/cima.h>
 
@@ -33,6 +36,7 @@
 #include "container.h"
 #include "evbuf.h"
 #include "fs.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "measure.h"
 #include "policy.h"
@@ -578,6 +582,70 @@ void cima_fs_remove_container(struct cima_container *c)
 	c->dir = NULL;
 }
 
+/* ---- containers/ ---------------------------------------------------------- */
+
+/*
+ * containers/ is securityfs's own directory but for ->permission, which
+ * the VFS asks before each lookup in it and each open of it: there it
+ * first waits for the container directories still being made
+ * (lifecycle.c), so they are there for whoever looks.  Not for requests
+ * with MAY_WRITE: those (create, unlink) come with the directory locked,
+ * which the maker needs; securityfs refuses them anyway.
+ */
+static atomic_t cima_perm_users = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(cima_perm_wait);
+
+static int cima_containers_permission(cima_idmap_t *idmap,
+				      struct inode *inode, int mask)
+{
+	int ret = 0;
+
+	atomic_inc(&cima_perm_users);
+	if (!(mask & MAY_WRITE))
+		ret = cima_dirs_settle(!(mask & MAY_NOT_BLOCK));
+	if (!ret)
+		ret = generic_permission(idmap, inode, mask);
+	/* Last touch of module data; exit waits for this, then RCU-tasks. */
+	if (atomic_dec_and_test(&cima_perm_users))
+		wake_up(&cima_perm_wait);
+	return ret;
+}
+
+static const struct inode_operations cima_containers_iops = {
+	.lookup = simple_lookup,	/* as simple_dir_inode_operations */
+	.permission = cima_containers_permission,
+};
+
+static int cima_containers_dir_init(void)
+{
+	struct dentry *d = securityfs_create_dir(CIMA_DIR_CONTAINERS, cima_dir);
+	struct inode *inode;
+
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	cima_containers_dir = d;
+	inode = d_inode(d);
+	inode_lock(inode);
+	inode->i_op = &cima_containers_iops;
+	/* The VFS caches "no ->permission" in this flag: forget it. */
+	spin_lock(&inode->i_lock);
+	inode->i_opflags &= ~IOP_FASTPERM;
+	spin_unlock(&inode->i_lock);
+	inode_unlock(inode);
+	return 0;
+}
+
+static void cima_containers_dir_exit(void)
+{
+	if (!cima_containers_dir)
+		return;
+	/* Made a bad inode: no new caller reaches ->permission. */
+	cima_remove_dir(cima_containers_dir, NULL, 0);
+	cima_containers_dir = NULL;
+	wait_event(cima_perm_wait, !atomic_read(&cima_perm_users));
+	synchronize_rcu_tasks();	/* the way out after the decrement */
+}
+
 /* ---- the tree ------------------------------------------------------------- */
 
 static const struct {
@@ -602,8 +670,7 @@ void cima_fs_exit(void)
 {
 	cima_remove_dir(cima_self_dir, cima_self_files, CIMA_CFILES);
 	cima_self_dir = NULL;
-	cima_remove_dir(cima_containers_dir, NULL, 0);
-	cima_containers_dir = NULL;
+	cima_containers_dir_exit();
 	cima_remove_dir(cima_dir, cima_gdent, ARRAY_SIZE(cima_gdent));
 	cima_dir = NULL;
 }
@@ -631,13 +698,9 @@ int cima_fs_init(void)
 			goto err;
 		}
 	}
-	cima_containers_dir = securityfs_create_dir(CIMA_DIR_CONTAINERS,
-						    cima_dir);
-	if (IS_ERR(cima_containers_dir)) {
-		ret = PTR_ERR(cima_containers_dir);
-		cima_containers_dir = NULL;
+	ret = cima_containers_dir_init();
+	if (ret)
 		goto err;
-	}
 	ret = cima_create_cfiles(CIMA_DIR_SELF, cima_dir, NULL, true,
 				 &cima_self_dir, cima_self_files);
 	if (ret)

@@ -46,13 +46,17 @@ static int __init cima_init(void)
 	ret = cima_containers_init();
 	if (ret)
 		goto err_fs;
-	ret = cima_hooks_init();	/* last: events may flow from here */
+	ret = cima_lifecycle_init();
 	if (ret)
 		goto err_containers;
+	ret = cima_hooks_init();	/* last: events may flow from here */
+	if (ret)
+		goto err_lifecycle;
 	return 0;
 
-err_containers:
+err_lifecycle:
 	cima_lifecycle_exit();
+err_containers:
 	cima_containers_exit();
 err_fs:
 	cima_fs_exit();

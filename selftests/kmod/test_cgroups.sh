@@ -14,7 +14,10 @@
 #  - an unprivileged process inside a container reads its self view, and
 #    is refused the global log;
 #  - a container in a pod (Kubernetes, both cgroup drivers; podman pods)
-#    names the pod in its start event, and one outside a pod does not.
+#    names the pod in its start event, and one outside a pod does not;
+#  - containers/<id>/ is there for a lookup made right after mkdir, also
+#    from another process and while other containers start, and requests
+#    that would change containers/ fail at once instead of waiting.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 . "$top/selftests/common/tap.sh"
@@ -25,7 +28,7 @@ log=$fs/ascii_runtime_measurements
 cgname=cima-selftest-names
 base=/sys/fs/cgroup/$cgname
 forms='docker-%s.scope cri-containerd-%s.scope crio-%s.scope crio-%s libpod-%s.scope libpod-%s %s'
-N=16
+N=18
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
 	for i in $(seq $N); do tap_skip "cgroup test $i" "needs root and cima.ko"; done
@@ -184,4 +187,40 @@ $form: '${start#* cima/1 }'" ;;
 done
 tap_check "no pod= outside a pod layout (plain, pod<uid> not under kubepods, non-hex uid, 63-hex podman pod)${bad}" \
 	test -z "$bad"
+
+# 17-18: the directory is made after mkdir returns (lifecycle.c); every
+# lookup in containers/ waits for the ones still being made.  Looked up
+# from another process than the one that made the cgroup, while a
+# background loop starts more containers; mkdir, file creation and rmdir
+# in containers/ (asked with the directory locked, which the maker needs)
+# must fail, not wait.
+# The churn makes its ids without forking (it would starve the VM).
+churn() {
+	local i
+	while :; do
+		printf -v i '%016x%016x%016x%016x' "$RANDOM$RANDOM" "$RANDOM$RANDOM" "$RANDOM$RANDOM" "$RANDOM$RANDOM"
+		mkdir "$base/$i" && rmdir "$base/$i"
+	done
+}
+churn & cpid=$!
+missing="" hung="" changed=""
+for i in $(seq 10); do
+	id=$(cima_random_id)
+	mkdir "$base/$id"
+	sh -c 'test -d "$0/containers/$1" && test -r "$0/containers/$1/cgroup"' "$fs" "$id" ||
+		missing="$missing $id"
+	timeout 10 mkdir "$fs/containers/x$id" 2> /dev/null; rc=$?
+	[ $rc = 124 ] && hung="$hung mkdir"; [ $rc = 0 ] && changed="$changed mkdir"
+	timeout 10 touch "$fs/containers/y$id" 2> /dev/null; rc=$?
+	[ $rc = 124 ] && hung="$hung touch"; [ $rc = 0 ] && changed="$changed touch"
+	timeout 10 rmdir "$fs/containers/$id" 2> /dev/null; rc=$?
+	[ $rc = 124 ] && hung="$hung rmdir"; [ $rc = 0 ] && changed="$changed rmdir"
+	rmdir "$base/$id"
+done
+kill $cpid; wait $cpid 2> /dev/null
+find $base -mindepth 1 -maxdepth 1 -type d -exec rmdir {} \; 2> /dev/null
+tap_check "10 containers started beside a churn loop: each containers/<id>/ and its files there for another process right after mkdir${missing:+; missing:$missing}" \
+	test -z "$missing"
+tap_check "mkdir, file creation and rmdir in containers/ fail at once during churn${hung:+; hung:$hung}${changed:+; succeeded:$changed}" \
+	test -z "$hung$changed"
 tap_done
