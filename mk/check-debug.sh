@@ -107,7 +107,14 @@ build_kernel() {
 	install -m 0644 arch/x86/boot/bzImage "/boot/vmlinuz-$rel"
 	ln -sfn "$tree" "/lib/modules/$rel/build"
 	cd "$top"
-	log "building cima.ko and the selftests for $rel"
+	build_module
+}
+
+# cima.ko for the debug kernel, from the tree as it is now.
+build_module() {
+	local rel
+	rel=$(make -s -C "$tree" kernelrelease)
+	log "building cima.ko for $rel"
 	mkdir -p "$O/kmod/$rel"
 	(cd "$O/kmod/$rel" && for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild "$top"/kmod/Makefile; do
 		ln -sf "$f" .; done)
@@ -149,6 +156,7 @@ run_tests() {
 	mkdir -p "$res"
 	make --no-print-directory all
 	make --no-print-directory -C selftests
+	build_module
 	log "module selftests, stress (${STRESS_SECS:-180} s), failslab, kmemleak scans"
 	# KASAN under TCG is several times slower: longer per-test limits, and
 	# test_scale with 50 containers instead of 200.  Three boots, so that
