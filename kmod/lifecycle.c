@@ -80,7 +80,7 @@ static void cima_dir_work_fn(struct work_struct *work)
 	mutex_unlock(&cima_lifecycle_mutex);
 	if (ret)
 		cima_log_violation(c, CIMA_KIND_START, ret, c->path, false);
-	atomic64_inc(&cima_dirs_made);
+	atomic64_inc_return_release(&cima_dirs_made);	/* after the directory */
 	wake_up_all(&cima_dirs_wait);
 	cima_container_put(c);
 }
@@ -138,13 +138,14 @@ int cima_dirs_settle(bool may_block)
 {
 	s64 target = atomic64_read(&cima_dirs_queued);
 
-	if (atomic64_read(&cima_dirs_made) >= target ||
+	/* Acquire: the lookup that follows sees the directories counted. */
+	if (atomic64_read_acquire(&cima_dirs_made) >= target ||
 	    READ_ONCE(cima_dir_maker) == current)
 		return 0;
 	if (!may_block)
 		return -ECHILD;
 	return wait_event_killable(cima_dirs_wait,
-				   atomic64_read(&cima_dirs_made) >= target);
+			atomic64_read_acquire(&cima_dirs_made) >= target);
 }
 
 int cima_lifecycle_init(void)
