@@ -36,13 +36,23 @@
 #include "container.h"
 #include "evbuf.h"
 #include "fs.h"
-#include "lifecycle.h"
 #include "log.h"
 #include "measure.h"
 #include "policy.h"
 #include "compat.h"
 
 static struct dentry *cima_dir, *cima_containers_dir, *cima_self_dir;
+
+/*
+ * Container directories queued and made, in order (lifecycle.c's queue is
+ * ordered): a lookup in containers/ waits until every directory queued
+ * before it is made (cima_dirs_settle()).
+ */
+static atomic64_t cima_dirs_queued = ATOMIC64_INIT(0);
+static atomic64_t cima_dirs_made = ATOMIC64_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(cima_dirs_wait);
+/* The task making a directory: its own lookups in containers/ go on. */
+static struct task_struct *cima_dir_maker;
 
 enum { CF_BINARY, CF_ASCII, CF_REGISTER, CF_CGROUP, CF_EVENT };
 
@@ -569,11 +579,17 @@ static int cima_create_cfiles(const char *name, struct dentry *parent,
 	return 0;
 }
 
+/* Called by one task at a time (lifecycle.c's mutex). */
 int cima_fs_add_container(struct cima_container *c)
 {
-	return cima_create_cfiles(c->id, cima_containers_dir,
-				  (void *)(uintptr_t)c->serial, false,
-				  &c->dir, c->files);
+	int ret;
+
+	WRITE_ONCE(cima_dir_maker, current);
+	ret = cima_create_cfiles(c->id, cima_containers_dir,
+				 (void *)(uintptr_t)c->serial, false,
+				 &c->dir, c->files);
+	WRITE_ONCE(cima_dir_maker, NULL);
+	return ret;
 }
 
 void cima_fs_remove_container(struct cima_container *c)
@@ -587,13 +603,45 @@ void cima_fs_remove_container(struct cima_container *c)
 /*
  * containers/ is securityfs's own directory but for ->permission, which
  * the VFS asks before each lookup in it and each open of it: there it
- * first waits for the container directories still being made
- * (lifecycle.c), so they are there for whoever looks.  Not for requests
- * with MAY_WRITE: those (create, unlink) come with the directory locked,
- * which the maker needs; securityfs refuses them anyway.
+ * first waits for the container directories still being made (queued by
+ * lifecycle.c after mkdir returned), so they are there for whoever looks.
+ * Not for requests with MAY_WRITE: those (create, unlink) come with the
+ * directory locked, which the maker needs; securityfs refuses them anyway.
+ *
+ * The counts of directories queued and made are at the top of the file.
  */
 static atomic_t cima_perm_users = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(cima_perm_wait);
+
+void cima_fs_dir_queued(void)
+{
+	atomic64_inc(&cima_dirs_queued);
+}
+
+void cima_fs_dir_done(void)
+{
+	atomic64_inc_return_release(&cima_dirs_made);	/* after the directory */
+	wake_up_all(&cima_dirs_wait);
+}
+
+/*
+ * Wait until the directories queued so far are made.  @may_block false
+ * (RCU path walk): -ECHILD if that would wait.  Returns 0, or -ERESTARTSYS
+ * on a fatal signal.
+ */
+static int cima_dirs_settle(bool may_block)
+{
+	s64 target = atomic64_read(&cima_dirs_queued);
+
+	/* Acquire: the lookup that follows sees the directories counted. */
+	if (atomic64_read_acquire(&cima_dirs_made) >= target ||
+	    READ_ONCE(cima_dir_maker) == current)
+		return 0;
+	if (!may_block)
+		return -ECHILD;
+	return wait_event_killable(cima_dirs_wait,
+			atomic64_read_acquire(&cima_dirs_made) >= target);
+}
 
 static int cima_containers_permission(cima_idmap_t *idmap,
 				      struct inode *inode, int mask)

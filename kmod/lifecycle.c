@@ -11,10 +11,9 @@
  * directory and five files are most of what a container start costs
  * (Documentation/benchmarks.md), and nothing of the measurement depends on
  * them.  Nobody sees it missing: every path lookup in containers/, and
- * every open of it, first waits for the directories of the containers
- * started before (cima_dirs_settle(), called from the directory's
- * ->permission), so a directory is there for whoever looks after mkdir
- * returned, as before.
+ * every open of it, first waits for the directories queued before
+ * (fs.c's count, checked in the directory's ->permission), so a directory
+ * is there for whoever looks after mkdir returned, as before.
  *
  * A container whose directory cannot be made is still tracked: its events
  * are logged and its self/ view works; the failure is a logged violation.
@@ -25,9 +24,7 @@
 #include <linux/hashtable.h>
 #include <linux/stringhash.h>
 #include <linux/string.h>
-#include <linux/wait.h>
 #include <linux/workqueue.h>
-#include <linux/sched.h>
 
 #include <uapi/cima.h>
 
@@ -39,16 +36,8 @@
 static DEFINE_MUTEX(cima_lifecycle_mutex);
 static DEFINE_HASHTABLE(cima_ids, 8);	/* live ids, under the mutex */
 
-/*
- * Directories queued and made, in order (the queue is ordered): a lookup
- * waits until every directory queued before it is made.
- */
+/* Ordered: fs.c's count of directories made follows the count queued. */
 static struct workqueue_struct *cima_dir_wq;
-static atomic64_t cima_dirs_queued = ATOMIC64_INIT(0);
-static atomic64_t cima_dirs_made = ATOMIC64_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(cima_dirs_wait);
-/* The worker while it makes a directory: its own lookups must not wait. */
-static struct task_struct *cima_dir_maker;
 
 static u32 cima_id_hash(const char *id)
 {
@@ -72,16 +61,12 @@ static void cima_dir_work_fn(struct work_struct *work)
 	int ret = 0;
 
 	mutex_lock(&cima_lifecycle_mutex);
-	if (!test_bit(CIMA_C_STOPPED, &c->flags) && !c->dir) {
-		WRITE_ONCE(cima_dir_maker, current);
+	if (!test_bit(CIMA_C_STOPPED, &c->flags) && !c->dir)
 		ret = cima_fs_add_container(c);
-		WRITE_ONCE(cima_dir_maker, NULL);
-	}
 	mutex_unlock(&cima_lifecycle_mutex);
 	if (ret)
 		cima_log_violation(c, CIMA_KIND_START, ret, c->path, false);
-	atomic64_inc_return_release(&cima_dirs_made);	/* after the directory */
-	wake_up_all(&cima_dirs_wait);
+	cima_fs_dir_done();
 	cima_container_put(c);
 }
 
@@ -108,7 +93,7 @@ int cima_container_add(struct cima_container *c)
 	set_bit(CIMA_C_LISTED, &c->flags);
 	cima_container_get(c);			/* the work's */
 	INIT_WORK(&c->dir_work, cima_dir_work_fn);
-	atomic64_inc(&cima_dirs_queued);
+	cima_fs_dir_queued();
 	queue_work(cima_dir_wq, &c->dir_work);
 out:
 	mutex_unlock(&cima_lifecycle_mutex);
@@ -126,26 +111,6 @@ void cima_container_remove(struct cima_container *c)
 	if (c->dir)
 		cima_fs_remove_container(c);
 	mutex_unlock(&cima_lifecycle_mutex);
-}
-
-/*
- * Wait until the directories of the containers started so far are made.
- * @may_block false (RCU path walk): -ECHILD if that would wait.  Returns
- * 0, or -ERESTARTSYS on a fatal signal.  The maker itself never waits (its
- * securityfs lookups in containers/ come here).
- */
-int cima_dirs_settle(bool may_block)
-{
-	s64 target = atomic64_read(&cima_dirs_queued);
-
-	/* Acquire: the lookup that follows sees the directories counted. */
-	if (atomic64_read_acquire(&cima_dirs_made) >= target ||
-	    READ_ONCE(cima_dir_maker) == current)
-		return 0;
-	if (!may_block)
-		return -ECHILD;
-	return wait_event_killable(cima_dirs_wait,
-			atomic64_read_acquire(&cima_dirs_made) >= target);
 }
 
 int cima_lifecycle_init(void)

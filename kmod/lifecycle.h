@@ -3,13 +3,10 @@
 #ifndef CIMA_LIFECYCLE_H
 #define CIMA_LIFECYCLE_H
 
-#include <linux/types.h>
-
 struct cima_container;
 
 int cima_container_add(struct cima_container *c);
 void cima_container_remove(struct cima_container *c);
-int cima_dirs_settle(bool may_block);
 int cima_lifecycle_init(void);
 void cima_lifecycle_exit(void);
 
