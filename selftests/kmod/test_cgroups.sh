@@ -193,7 +193,9 @@ tap_check "no pod= outside a pod layout (plain, pod<uid> not under kubepods, non
 # from another process than the one that made the cgroup, while a
 # background loop starts more containers; mkdir, file creation and rmdir
 # in containers/ (asked with the directory locked, which the maker needs)
-# must fail, not wait.
+# must fail, not wait.  The worker is faster than a shell's next command,
+# so a module that did not wait would pass 17 too: 17 guards against a
+# failed or hung lookup, not against a missing wait.
 # The churn makes its ids without forking (it would starve the VM).
 churn() {
 	local i
