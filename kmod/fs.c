@@ -610,7 +610,7 @@ void cima_fs_remove_container(struct cima_container *c)
  *
  * The counts of directories queued and made are at the top of the file.
  */
-static atomic_t cima_perm_users = ATOMIC_INIT(0);
+static atomic_t cima_perm_waiters = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(cima_perm_wait);
 
 void cima_fs_dir_queued(void)
@@ -632,6 +632,7 @@ void cima_fs_dir_done(void)
 static int cima_dirs_settle(bool may_block)
 {
 	s64 target = atomic64_read(&cima_dirs_queued);
+	int ret;
 
 	/* Acquire: the lookup that follows sees the directories counted. */
 	if (atomic64_read_acquire(&cima_dirs_made) >= target ||
@@ -639,8 +640,17 @@ static int cima_dirs_settle(bool may_block)
 		return 0;
 	if (!may_block)
 		return -ECHILD;
-	return wait_event_killable(cima_dirs_wait,
+	/*
+	 * Only a sleeper needs counting for unload: a task preempted on the
+	 * fast path is covered by exit's RCU-tasks grace period, one that
+	 * slept here is not.
+	 */
+	atomic_inc(&cima_perm_waiters);
+	ret = wait_event_killable(cima_dirs_wait,
 			atomic64_read_acquire(&cima_dirs_made) >= target);
+	if (atomic_dec_and_test(&cima_perm_waiters))
+		wake_up(&cima_perm_wait);
+	return ret;
 }
 
 static int cima_containers_permission(cima_idmap_t *idmap,
@@ -648,15 +658,9 @@ static int cima_containers_permission(cima_idmap_t *idmap,
 {
 	int ret = 0;
 
-	atomic_inc(&cima_perm_users);
 	if (!(mask & MAY_WRITE))
 		ret = cima_dirs_settle(!(mask & MAY_NOT_BLOCK));
-	if (!ret)
-		ret = generic_permission(idmap, inode, mask);
-	/* Last touch of module data; exit waits for this, then RCU-tasks. */
-	if (atomic_dec_and_test(&cima_perm_users))
-		wake_up(&cima_perm_wait);
-	return ret;
+	return ret ?: generic_permission(idmap, inode, mask);
 }
 
 static const struct inode_operations cima_containers_iops = {
@@ -690,7 +694,7 @@ static void cima_containers_dir_exit(void)
 	/* Made a bad inode: no new caller reaches ->permission. */
 	cima_remove_dir(cima_containers_dir, NULL, 0);
 	cima_containers_dir = NULL;
-	wait_event(cima_perm_wait, !atomic_read(&cima_perm_users));
+	wait_event(cima_perm_wait, !atomic_read(&cima_perm_waiters));
 	synchronize_rcu_tasks();	/* the way out after the decrement */
 }
 
