@@ -91,6 +91,7 @@ struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 	mutex_init(&c->exec_lock);
 	hash_init(c->seen);
 	INIT_LIST_HEAD(&c->seen_lru);
+	INIT_LIST_HEAD(&c->dir_owed);
 	return c;
 }
 

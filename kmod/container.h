@@ -13,7 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
 #include <linux/gfp.h>
-#include <linux/workqueue.h>
+#include <linux/list.h>
 
 #include <uapi/cima.h>
 
@@ -57,11 +57,11 @@ struct cima_container {
 	atomic_t nevents;		/* events logged for it */
 	atomic_long_t nlost;		/* events lost, not yet recorded */
 	atomic_t nself;			/* runtime events through self/ */
-	/* Under the lifecycle mutex. */
-	struct hlist_node id_node;	/* live ids (CIMA_C_LISTED) */
+	struct hlist_node id_node;	/* live ids (lifecycle.c's mutex) */
+	/* Its securityfs directory: fs.c's, under its mutex. */
+	struct list_head dir_owed;	/* on fs.c's list until made */
 	struct dentry *dir;
 	struct dentry *files[CIMA_CFILES];
-	struct work_struct dir_work;	/* makes dir (lifecycle.c) */
 	/*
 	 * Exec cache: seen (kind, path, content), and violations logged;
 	 * oldest first on seen_lru.  Under exec_lock.

@@ -44,14 +44,14 @@
 static struct dentry *cima_dir, *cima_containers_dir, *cima_self_dir;
 
 /*
- * Container directories queued and made, in order (lifecycle.c's queue is
- * ordered): a lookup in containers/ waits until every directory queued
- * before it is made (cima_dirs_settle()).
+ * Container directories are owed from a container's start and made at
+ * the first look in containers/ (cima_dirs_make()), under cima_dirs_mutex,
+ * which also guards each container's dir, files and dir_owed.
  */
-static atomic64_t cima_dirs_queued = ATOMIC64_INIT(0);
-static atomic64_t cima_dirs_made = ATOMIC64_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(cima_dirs_wait);
-/* The task making a directory: its own lookups in containers/ go on. */
+static DEFINE_MUTEX(cima_dirs_mutex);
+static LIST_HEAD(cima_dirs_owed);
+static atomic_t cima_dirs_nowed = ATOMIC_INIT(0);
+/* The task making them: its own lookups in containers/ (securityfs's) go on. */
 static struct task_struct *cima_dir_maker;
 
 enum { CF_BINARY, CF_ASCII, CF_REGISTER, CF_CGROUP, CF_EVENT };
@@ -579,75 +579,84 @@ static int cima_create_cfiles(const char *name, struct dentry *parent,
 	return 0;
 }
 
-/* Called by one task at a time (lifecycle.c's mutex). */
-int cima_fs_add_container(struct cima_container *c)
+/* @c is live: owe it a directory. */
+void cima_fs_add_container(struct cima_container *c)
 {
-	int ret;
-
-	WRITE_ONCE(cima_dir_maker, current);
-	ret = cima_create_cfiles(c->id, cima_containers_dir,
-				 (void *)(uintptr_t)c->serial, false,
-				 &c->dir, c->files);
-	WRITE_ONCE(cima_dir_maker, NULL);
-	return ret;
+	mutex_lock(&cima_dirs_mutex);
+	list_add_tail(&c->dir_owed, &cima_dirs_owed);
+	atomic_inc(&cima_dirs_nowed);
+	mutex_unlock(&cima_dirs_mutex);
 }
 
+/* @c stopped: its directory goes, or is no longer owed. */
 void cima_fs_remove_container(struct cima_container *c)
 {
+	mutex_lock(&cima_dirs_mutex);
+	if (!list_empty(&c->dir_owed)) {
+		list_del_init(&c->dir_owed);
+		atomic_dec(&cima_dirs_nowed);
+	}
 	cima_remove_dir(c->dir, c->files, CIMA_CFILES);
 	c->dir = NULL;
+	mutex_unlock(&cima_dirs_mutex);
 }
 
 /* ---- containers/ ---------------------------------------------------------- */
 
 /*
  * containers/ is securityfs's own directory but for ->permission, which
- * the VFS asks before each lookup in it and each open of it: there it
- * first waits for the container directories still being made (queued by
- * lifecycle.c after mkdir returned), so they are there for whoever looks.
- * Not for requests with MAY_WRITE: those (create, unlink) come with the
- * directory locked, which the maker needs; securityfs refuses them anyway.
- *
- * The counts of directories queued and made are at the top of the file.
+ * the VFS asks before each lookup in it and each open of it: there the
+ * directories owed are made first, so every live container's directory is
+ * there for whoever looks.  Not for requests with MAY_WRITE: those
+ * (create, unlink) come with the directory locked, which making one
+ * needs; securityfs refuses them anyway.
  */
 static atomic_t cima_perm_waiters = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(cima_perm_wait);
 
-void cima_fs_dir_queued(void)
-{
-	atomic64_inc(&cima_dirs_queued);
-}
-
-void cima_fs_dir_done(void)
-{
-	atomic64_inc_return_release(&cima_dirs_made);	/* after the directory */
-	wake_up_all(&cima_dirs_wait);
-}
-
 /*
- * Wait until the directories queued so far are made.  @may_block false
- * (RCU path walk): -ECHILD if that would wait.  Returns 0, or -ERESTARTSYS
- * on a fatal signal.
+ * Make the directories owed.  @may_block false (RCU path walk): -ECHILD
+ * if there are any.  Returns 0, or -EINTR on a fatal signal.  A directory
+ * that cannot be made is a violation, logged once: the container is still
+ * tracked, only containers/<id>/ is missing.
  */
-static int cima_dirs_settle(bool may_block)
+static int cima_dirs_make(bool may_block)
 {
-	s64 target = atomic64_read(&cima_dirs_queued);
+	struct cima_container *c;
 	int ret;
 
-	/* Acquire: the lookup that follows sees the directories counted. */
-	if (atomic64_read_acquire(&cima_dirs_made) >= target ||
+	/* Acquire: the lookup that follows sees the directories made. */
+	if (!atomic_read_acquire(&cima_dirs_nowed) ||
 	    READ_ONCE(cima_dir_maker) == current)
 		return 0;
 	if (!may_block)
 		return -ECHILD;
 	/*
-	 * Only a sleeper needs counting for unload: a task preempted on the
+	 * Unload waits for the callers counted here: a task preempted on the
 	 * fast path is covered by exit's RCU-tasks grace period, one that
-	 * slept here is not.
+	 * sleeps on the mutex is not.
 	 */
 	atomic_inc(&cima_perm_waiters);
-	ret = wait_event_killable(cima_dirs_wait,
-			atomic64_read_acquire(&cima_dirs_made) >= target);
+	ret = mutex_lock_killable(&cima_dirs_mutex);
+	if (ret)
+		goto out;
+	WRITE_ONCE(cima_dir_maker, current);
+	while ((c = list_first_entry_or_null(&cima_dirs_owed,
+					     struct cima_container,
+					     dir_owed)) != NULL) {
+		int err = cima_create_cfiles(c->id, cima_containers_dir,
+					     (void *)(uintptr_t)c->serial,
+					     false, &c->dir, c->files);
+
+		list_del_init(&c->dir_owed);
+		atomic_dec_return_release(&cima_dirs_nowed);
+		if (err)
+			cima_log_violation(c, CIMA_KIND_START, err, c->path,
+					   false);
+	}
+	WRITE_ONCE(cima_dir_maker, NULL);
+	mutex_unlock(&cima_dirs_mutex);
+out:
 	if (atomic_dec_and_test(&cima_perm_waiters))
 		wake_up(&cima_perm_wait);
 	return ret;
@@ -659,7 +668,7 @@ static int cima_containers_permission(cima_idmap_t *idmap,
 	int ret = 0;
 
 	if (!(mask & MAY_WRITE))
-		ret = cima_dirs_settle(!(mask & MAY_NOT_BLOCK));
+		ret = cima_dirs_make(!(mask & MAY_NOT_BLOCK));
 	return ret ?: generic_permission(idmap, inode, mask);
 }
 

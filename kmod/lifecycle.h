@@ -7,7 +7,6 @@ struct cima_container;
 
 int cima_container_add(struct cima_container *c);
 void cima_container_remove(struct cima_container *c);
-int cima_lifecycle_init(void);
 void cima_lifecycle_exit(void);
 
 #endif /* CIMA_LIFECYCLE_H */

@@ -46,17 +46,13 @@ static int __init cima_init(void)
 	ret = cima_containers_init();
 	if (ret)
 		goto err_fs;
-	ret = cima_lifecycle_init();
-	if (ret)
-		goto err_containers;
 	ret = cima_hooks_init();	/* last: events may flow from here */
 	if (ret)
-		goto err_lifecycle;
+		goto err_containers;
 	return 0;
 
-err_lifecycle:
-	cima_lifecycle_exit();
 err_containers:
+	cima_lifecycle_exit();
 	cima_containers_exit();
 err_fs:
 	cima_fs_exit();

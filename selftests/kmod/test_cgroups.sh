@@ -17,7 +17,9 @@
 #    names the pod in its start event, and one outside a pod does not;
 #  - containers/<id>/ is there for a lookup made right after mkdir, also
 #    from another process and while other containers start, and requests
-#    that would change containers/ fail at once instead of waiting.
+#    that would change containers/ fail at once instead of waiting; a
+#    listing of containers/ names every live container, and only those,
+#    and the first look may come from an unprivileged user.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 . "$top/selftests/common/tap.sh"
@@ -28,7 +30,7 @@ log=$fs/ascii_runtime_measurements
 cgname=cima-selftest-names
 base=/sys/fs/cgroup/$cgname
 forms='docker-%s.scope cri-containerd-%s.scope crio-%s.scope crio-%s libpod-%s.scope libpod-%s %s'
-N=18
+N=20
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
 	for i in $(seq $N); do tap_skip "cgroup test $i" "needs root and cima.ko"; done
@@ -188,14 +190,13 @@ done
 tap_check "no pod= outside a pod layout (plain, pod<uid> not under kubepods, non-hex uid, 63-hex podman pod)${bad}" \
 	test -z "$bad"
 
-# 17-18: the directory is made after mkdir returns (lifecycle.c); every
-# lookup in containers/ waits for the ones still being made.  Looked up
+# 17-20: a container's directory is not made at its start but at the
+# first look in containers/ (fs.c: ->permission makes the ones owed), so
+# a module that did not make them there fails 17, 19 and 20.  Looked up
 # from another process than the one that made the cgroup, while a
 # background loop starts more containers; mkdir, file creation and rmdir
-# in containers/ (asked with the directory locked, which the maker needs)
-# must fail, not wait.  The worker is faster than a shell's next command,
-# so a module that did not wait would pass 17 too: 17 guards against a
-# failed or hung lookup, not against a missing wait.
+# in containers/ (asked with the directory locked, which making one
+# needs) must fail, not wait.
 # The churn makes its ids without forking (it would starve the VM).
 churn() {
 	local i
@@ -225,4 +226,37 @@ tap_check "10 containers started beside a churn loop: each containers/<id>/ and 
 	test -z "$missing"
 tap_check "mkdir, file creation and rmdir in containers/ fail at once during churn${hung:+; hung:$hung}${changed:+; succeeded:$changed}" \
 	test -z "$hung$changed"
+
+# 19: five containers started with no look in between, two of them
+# stopped again: one listing (an open of containers/, no lookup) names the
+# three live ones, not the two stopped, and their files are there.
+ids="" gone="" bad=""
+for i in 1 2 3 4 5; do
+	id=$(cima_random_id)
+	mkdir "$base/$id"
+	if [ $i -le 2 ]; then rmdir "$base/$id"; gone="$gone $id"; else ids="$ids $id"; fi
+done
+listing=$(sh -c 'ls "$0"' "$fs/containers")
+for id in $ids; do
+	printf '%s\n' "$listing" | grep -qx "$id" && [ -f "$fs/containers/$id/cgroup" ] ||
+		bad="$bad missing:$id"
+done
+for id in $gone; do
+	printf '%s\n' "$listing" | grep -qx "$id" && bad="$bad stopped:$id"
+done
+tap_check "one listing after 5 starts and 2 stops names the 3 live containers only${bad:+;$bad}" \
+	test -z "$bad"
+for id in $ids; do rmdir "$base/$id"; done
+
+# 20: the first look at a new container comes from uid 65534: it finds
+# the directory, cannot read its files (0400), and root then reads the
+# right cgroup path from them.
+id=$(cima_random_id)
+mkdir "$base/$id"
+setpriv --reuid 65534 --regid 65534 --clear-groups sh -c \
+	'test -d "$0/containers/$1" && ! cat "$0/containers/$1/cgroup" 2> /dev/null' "$fs" "$id"; rc=$?
+got=$(sed -n 's/^path //p' "$fs/containers/$id/cgroup" 2> /dev/null)
+tap_check "a first look by uid 65534 makes the directory, which it cannot read (rc $rc); root reads path '$got'" \
+	test $rc = 0 -a "$got" = "/$cgname/$id"
+rmdir "$base/$id"
 tap_done
