@@ -703,8 +703,15 @@ static void cima_containers_dir_exit(void)
 	/* Made a bad inode: no new caller reaches ->permission. */
 	cima_remove_dir(cima_containers_dir, NULL, 0);
 	cima_containers_dir = NULL;
+	/*
+	 * Callers that came in before: nothing sleeps between the entry and
+	 * the count, so after one RCU-tasks grace period each one is counted
+	 * or gone (one preempted before the count would be missed by the
+	 * wait alone); then the count; then the way out after the decrement.
+	 */
+	synchronize_rcu_tasks();
 	wait_event(cima_perm_wait, !atomic_read(&cima_perm_waiters));
-	synchronize_rcu_tasks();	/* the way out after the decrement */
+	synchronize_rcu_tasks();
 }
 
 /* ---- the tree ------------------------------------------------------------- */
