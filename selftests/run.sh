@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${O:-$top/build}
 explicit=$#
 sel=${*:-$(cd "$top/selftests" && for d in */; do echo "${d%/}"; done)}
-per_test_timeout=${CIMA_TEST_TIMEOUT:-300}
+per_test_timeout=${CIMA_TEST_TIMEOUT:-600}
 status=0
 
 for s in $sel; do
