@@ -20,8 +20,8 @@
  * new program's first instruction and a mapping before the mmap or
  * mprotect call returns.  Tasks that never return to user space (kernel
  * threads, io workers, exiting tasks) get an ordered workqueue instead, and
- * so do stops: nothing in a removed cgroup is left to run, so rmdir does
- * not wait for the register.
+ * so do stops, gathered a tick at a time: nothing in a removed cgroup is
+ * left to run, so rmdir does not wait for the register.
  *
  * Unload: task_work cannot be cancelled from a module, so every queued work
  * is counted in cima_pending and exit waits for the count to reach zero
@@ -48,6 +48,7 @@
 #include <linux/binfmts.h>
 #include <linux/wait.h>
 #include <linux/mempool.h>
+#include <linux/llist.h>
 
 #include <uapi/cima.h>
 
@@ -64,6 +65,7 @@ enum cima_work_kind { CIMA_W_START, CIMA_W_STOP, CIMA_W_FILE };
 struct cima_work {
 	struct callback_head twork;
 	struct work_struct work;
+	struct llist_node stop_node;	/* CIMA_W_STOP: on cima_stops */
 	enum cima_work_kind kind;
 	enum cima_file_kind fkind;	/* CIMA_W_FILE */
 	struct cima_container *c;	/* one reference */
@@ -91,6 +93,16 @@ static atomic_t cima_pending = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(cima_pending_wq);
 static struct workqueue_struct *cima_wq;
 
+/*
+ * Stops are gathered and measured together a tick after the first of
+ * them, by one work on cima_wq: an rmdir then only adds to a list, with
+ * no worker woken per rmdir (under container churn most of what a stop
+ * cost the rmdir).  In queue order, as log.c's readers expect.
+ */
+static LLIST_HEAD(cima_stops);
+static void cima_stops_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(cima_stops_work, cima_stops_fn);
+
 /* ---- the works (process context) ------------------------------------------ */
 
 static void cima_do_start(struct cima_container *c, bool as_task)
@@ -103,6 +115,7 @@ static void cima_do_start(struct cima_container *c, bool as_task)
 	 * run, then try again - not from the queue itself.
 	 */
 	if (ret == -EEXIST && as_task) {
+		flush_delayed_work(&cima_stops_work);
 		flush_workqueue(cima_wq);
 		ret = cima_container_add(c);
 	}
@@ -168,12 +181,26 @@ static void cima_wq_fn(struct work_struct *work)
 	cima_work_do(container_of(work, struct cima_work, work), false);
 }
 
+static void cima_stops_fn(struct work_struct *work)
+{
+	struct llist_node *first = llist_reverse_order(llist_del_all(&cima_stops));
+	struct cima_work *w, *next;
+
+	llist_for_each_entry_safe(w, next, first, stop_node)
+		cima_work_do(w, false);
+}
+
 /* Atomic context.  Takes over w and its references. */
 static void cima_queue(struct cima_work *w)
 {
 	atomic_inc(&cima_pending);
-	if (w->kind != CIMA_W_STOP &&
-	    !(current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))) {
+	if (w->kind == CIMA_W_STOP) {
+		/* The first on the list starts the clock; the rest join it. */
+		if (llist_add(&w->stop_node, &cima_stops))
+			queue_delayed_work(cima_wq, &cima_stops_work, 1);
+		return;
+	}
+	if (!(current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))) {
 		init_task_work(&w->twork, cima_task_work_fn);
 		if (!task_work_add(current, &w->twork, TWA_RESUME))
 			return;
@@ -415,6 +442,7 @@ void cima_hooks_exit(void)
 	}
 	tracepoint_synchronize_unregister();
 	/* No probe runs any more: wait for the works they queued. */
+	flush_delayed_work(&cima_stops_work);
 	wait_event(cima_pending_wq, !atomic_read(&cima_pending));
 	synchronize_rcu_tasks();
 	if (cima_wq)

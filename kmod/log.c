@@ -340,28 +340,34 @@ int cima_log_append(struct cima_container *c, const char *data, size_t len)
 }
 
 /*
- * Stops are measured from a workqueue, after rmdir returned.  Readers of
- * the log wait for the stops queued before they started, so that a stop
- * is in every read that begins after its rmdir returned.
+ * Stops are measured from a workqueue, after rmdir returned, in the order
+ * they were queued.  A reader of the log waits for the stops queued before
+ * it started (not for every stop: under container churn there is always
+ * one more), so that a stop is in every read that begins after its rmdir
+ * returned.
  */
-static atomic_t cima_stops_pending = ATOMIC_INIT(0);
+static atomic64_t cima_stops_queued = ATOMIC64_INIT(0);
+static atomic64_t cima_stops_done = ATOMIC64_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(cima_stops_wq);
 
 void cima_log_stop_queued(void)
 {
-	atomic_inc(&cima_stops_pending);
+	atomic64_inc(&cima_stops_queued);
 }
 
 void cima_log_stop_done(void)
 {
-	if (atomic_dec_and_test(&cima_stops_pending))
+	atomic64_inc_return_release(&cima_stops_done);	/* after the record */
+	if (wq_has_sleeper(&cima_stops_wq))
 		wake_up_all(&cima_stops_wq);
 }
 
 int cima_log_settle(void)
 {
+	s64 target = atomic64_read(&cima_stops_queued);
+
 	return wait_event_killable(cima_stops_wq,
-				   !atomic_read(&cima_stops_pending));
+			atomic64_read_acquire(&cima_stops_done) >= target);
 }
 
 /* A violation that is not logged again (a repeat) still counts. */

@@ -19,7 +19,8 @@
 #    from another process and while other containers start, and requests
 #    that would change containers/ fail at once instead of waiting; a
 #    listing of containers/ names every live container, and only those,
-#    and the first look may come from an unprivileged user.
+#    and the first look may come from an unprivileged user; a read of the
+#    log right after an rmdir has its stop, even during churn.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 . "$top/selftests/common/tap.sh"
@@ -30,7 +31,7 @@ log=$fs/ascii_runtime_measurements
 cgname=cima-selftest-names
 base=/sys/fs/cgroup/$cgname
 forms='docker-%s.scope cri-containerd-%s.scope crio-%s.scope crio-%s libpod-%s.scope libpod-%s %s'
-N=20
+N=21
 tap_plan $N
 if [ "$(id -u)" != 0 ] || [ ! -r $fs/register ]; then
 	for i in $(seq $N); do tap_skip "cgroup test $i" "needs root and cima.ko"; done
@@ -190,13 +191,15 @@ done
 tap_check "no pod= outside a pod layout (plain, pod<uid> not under kubepods, non-hex uid, 63-hex podman pod)${bad}" \
 	test -z "$bad"
 
-# 17-20: a container's directory is not made at its start but at the
+# 17-21: a container's directory is not made at its start but at the
 # first look in containers/ (fs.c: ->permission makes the ones owed), so
-# a module that did not make them there fails 17, 19 and 20.  Looked up
+# a module that did not make them there fails 17, 20 and 21.  Looked up
 # from another process than the one that made the cgroup, while a
 # background loop starts more containers; mkdir, file creation and rmdir
 # in containers/ (asked with the directory locked, which making one
-# needs) must fail, not wait.
+# needs) must fail, not wait.  19: stops are logged from a workqueue, a
+# tick at a time; a read of the log waits for the stops queued before it
+# began, not for every stop (the churn always has one more queued).
 # The churn makes its ids without forking (it would starve the VM).
 churn() {
 	local i
@@ -206,7 +209,7 @@ churn() {
 	done
 }
 churn & cpid=$!
-missing="" hung="" changed=""
+missing="" hung="" changed="" nostop=""
 for i in $(seq 10); do
 	id=$(cima_random_id)
 	mkdir "$base/$id"
@@ -219,6 +222,10 @@ for i in $(seq 10); do
 	timeout 10 rmdir "$fs/containers/$id" 2> /dev/null; rc=$?
 	[ $rc = 124 ] && hung="$hung rmdir"; [ $rc = 0 ] && changed="$changed rmdir"
 	rmdir "$base/$id"
+	# A read begun after rmdir returned has the stop, and is not held
+	# back by the stops the churn keeps queueing.
+	n=$(timeout 10 grep -c " cima/1 stop id=$id " $log)
+	[ "$n" = 1 ] || nostop="$nostop $id:${n:-none}"
 done
 kill $cpid; wait $cpid 2> /dev/null
 find $base -mindepth 1 -maxdepth 1 -type d -exec rmdir {} \; 2> /dev/null
@@ -226,8 +233,10 @@ tap_check "10 containers started beside a churn loop: each containers/<id>/ and 
 	test -z "$missing"
 tap_check "mkdir, file creation and rmdir in containers/ fail at once during churn${hung:+; hung:$hung}${changed:+; succeeded:$changed}" \
 	test -z "$hung$changed"
+tap_check "a log read right after rmdir, during churn, has the stop and does not hang${nostop:+; stops seen:$nostop}" \
+	test -z "$nostop"
 
-# 19: five containers started with no look in between, two of them
+# 20: five containers started with no look in between, two of them
 # stopped again: one listing (an open of containers/, no lookup) names the
 # three live ones, not the two stopped, and their files are there.
 ids="" gone="" bad=""
@@ -248,7 +257,7 @@ tap_check "one listing after 5 starts and 2 stops names the 3 live containers on
 	test -z "$bad"
 for id in $ids; do rmdir "$base/$id"; done
 
-# 20: the first look at a new container comes from uid 65534: it finds
+# 21: the first look at a new container comes from uid 65534: it finds
 # the directory, cannot read its files (0400), and root then reads the
 # right cgroup path from them.
 id=$(cima_random_id)
