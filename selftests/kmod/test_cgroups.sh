@@ -224,7 +224,7 @@ for i in $(seq 10); do
 	rmdir "$base/$id"
 	# A read begun after rmdir returned has the stop, and is not held
 	# back by the stops the churn keeps queueing.
-	n=$(timeout 10 grep -c " cima/1 stop id=$id " $log)
+	n=$(timeout 30 grep -c " cima/1 stop id=$id " $log)
 	[ "$n" = 1 ] || nostop="$nostop $id:${n:-none}"
 done
 kill $cpid; wait $cpid 2> /dev/null
