@@ -122,9 +122,15 @@ build_module() {
 }
 
 # One boot of the debug kernel running CMD; 126 (a kernel report) fails.
+# no5lvl: QEMU's "-cpu max" offers 5-level paging, and one boot of this
+# KASAN kernel (6.12.118) reported a wild-memory-access at an address of
+# the 5-level direct map, in rcu_is_watching() from an interrupt at
+# 0.015 s of boot, long before cima.ko loads (the next boot did not: it
+# depends on an interrupt's timing).  4-level paging takes that address
+# away; that it takes the report away is not proven.
 vm() {
 	tools/vm/run --kernel 6.12-debug --timeout 5400 --memory 3072 \
-		--append "kmemleak=on slub_debug=FZPU slab_nomerge" "$@"
+		--append "kmemleak=on slub_debug=FZPU slab_nomerge no5lvl" "$@"
 }
 
 # One boot; its TAP goes to $res/debug.tap, and a failed boot adds a
