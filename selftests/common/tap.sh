@@ -15,6 +15,17 @@
 tap_n=0
 tap_planned=0
 tap_failed=0
+tap_t0=$(date +%s)
+
+# A result that took 10 s or more since the one before it (or since the
+# start) is preceded by its time, so that a slow check can be found in
+# make check's output.
+tap_lap() {
+	local t
+	t=$(date +%s)
+	[ $((t - tap_t0)) -ge 10 ] && echo "# $((t - tap_t0)) s for the result below"
+	tap_t0=$t
+}
 
 tap_plan() {
 	tap_planned=$1
@@ -26,11 +37,13 @@ tap_diag() {
 }
 
 tap_ok() {
+	tap_lap
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n - $1"
 }
 
 tap_fail() {
+	tap_lap
 	tap_n=$((tap_n + 1))
 	tap_failed=$((tap_failed + 1))
 	echo "not ok $tap_n - $1"
@@ -40,6 +53,7 @@ tap_fail() {
 }
 
 tap_skip() {
+	tap_lap
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n - $1 # SKIP $2"
 }
