@@ -5,11 +5,11 @@ one JSON object (the host side checks it)."""
 import base64
 import json
 import os
-import socket
-import struct
 import sys
 
-from cima import CimaError, CimaSdk
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from broker_wire import raw_request  # noqa: E402
+from cima import CimaError, CimaSdk  # noqa: E402
 
 out = {"uid": os.getuid(), "tpm_dev": os.path.exists("/dev/tpmrm0")}
 sdk = CimaSdk.inst()
@@ -73,31 +73,6 @@ try:
     out["cli_eventlog"] = [cli.returncode, len(cli.stdout.splitlines()), cli.stderr[-400:]]
 except OSError as e:
     out["cli_report"] = [-1, "", str(e)]
-
-
-def raw_request(fds):
-    """The broker protocol by hand (lib/broker.h), to pass chosen fds."""
-    body = b""
-    for tag, val in ((1, b"n"), (2, b"d")):
-        body += struct.pack("<HI", tag, len(val)) + val
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(os.environ.get("CIMA_REPORTD_SOCKET", "/run/cima/reportd.sock"))
-    socket.send_fds(s, [b"CIMB" + struct.pack("<II", 1, len(body))], fds)
-    s.sendall(body)
-    reply = b""
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        reply += b
-    s.close()
-    body = reply[12:]
-    items, off = {}, 0
-    while off + 6 <= len(body):
-        t, n = struct.unpack_from("<HI", body, off)
-        items[t] = body[off + 6:off + 6 + n]
-        off += 6 + n
-    return struct.unpack("<I", items[3])[0], items.get(4, b"").decode(), items.get(19, b"").decode()
 
 
 # Forged descriptors: a file of our own instead of self/cgroup.
