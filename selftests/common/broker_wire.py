@@ -7,7 +7,7 @@ import socket
 import struct
 
 
-def raw_request(fds, socket_path=None):
+def raw_request(fds):
     """Ask for a report with nonce "n" and data "d", passing @fds.
 
     Returns (status, message, container id) from the reply; the id is ""
@@ -15,9 +15,8 @@ def raw_request(fds, socket_path=None):
     body = b""
     for tag, val in ((1, b"n"), (2, b"d")):
         body += struct.pack("<HI", tag, len(val)) + val
-    path = socket_path or os.environ.get("CIMA_REPORTD_SOCKET", "/run/cima/reportd.sock")
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
+    s.connect(os.environ.get("CIMA_REPORTD_SOCKET", "/run/cima/reportd.sock"))
     socket.send_fds(s, [b"CIMB" + struct.pack("<II", 1, len(body))], fds)
     s.sendall(body)
     reply = b""
