@@ -304,8 +304,10 @@ rmdir "$cg" 2> /dev/null
 
 # A script of fixed size whose last line is $2, at $1.
 script() { printf '#!/bin/sh\nexit 0\n# %08x\n' "$2" > "$1"; chmod 755 "$1"; }
+# The exec record of path $2 with digest $1 (a grep pattern).
+exec_rec() { echo " cima/1 exec id=$id cg=[0-9]* file=sha384:$1 path=$2\$"; }
 # Was $1 exec'd with its current content logged since count $2?
-logged() { since "$2" | grep -q " cima/1 exec id=$id cg=[0-9]* file=sha384:$(sha "$1") path=$1\$"; }
+logged() { since "$2" | grep -q "$(exec_rec "$(sha "$1")" "$1")"; }
 
 # 19: vfat.  Write, exec, rewrite with the same size, put the old times
 # back (on FAT that also sets the ctime), exec again.
@@ -354,7 +356,7 @@ if mount -t tmpfs tmpfs "$ovl" && mkdir "$ovl/l" "$ovl/u" "$ovl/w" "$ovl/m" &&
 	since "$n0" > "$work/ovl.log"
 	for i in $(seq 1 20); do
 		script "$work/ovl.s" "$i"
-		grep -q " cima/1 exec id=$id cg=[0-9]* file=sha384:$(sha "$work/ovl.s") path=$ovl/m/s\$" "$work/ovl.log" ||
+		grep -q "$(exec_rec "$(sha "$work/ovl.s")" "$ovl/m/s")" "$work/ovl.log" ||
 			missed="$missed $i"
 	done
 	tap_check "overlayfs: 20 same-size rewrites in a row, each run at once: every content logged${missed:+ (missed:$missed)}" \
