@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check's lint step: checkpatch on kmod/, sparse over the module for
-# each kernel, shellcheck on every shell script in the tree.  Prints TAP,
+# make check's lint step: checkpatch on kmod/ and the bench's floor module,
+# sparse over the module for each kernel, shellcheck on every shell script
+# in the tree.  Prints TAP,
 # one result per tool:
 #   mk/lint.sh [checkpatch] [sparse] [shellcheck]      (default: all three)
 # A tool fails on any finding that the baseline, mk/lint-baseline, does not
@@ -68,7 +69,7 @@ lint_checkpatch() {
 	cp=$ksrc/scripts/checkpatch.pl
 	# Exit status 1 only means "found something": the output decides.
 	perl "$cp" --no-tree --terse --show-types --no-summary -f \
-		kmod/*.c kmod/*.h > "$work/cp.out" 2>&1
+		kmod/*.c kmod/*.h bench/kmod/floor/*.c > "$work/cp.out" 2>&1
 	grep -E '^[^:]+:[0-9]+: [A-Z]+:[A-Z0-9_]+:' "$work/cp.out" > "$work/cp.find"
 	if grep -vqE '^[^:]+:[0-9]+: [A-Z]+:[A-Z0-9_]+:' "$work/cp.out"; then
 		echo "not ok - lint: checkpatch: unexpected output"
