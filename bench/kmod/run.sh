@@ -6,7 +6,8 @@
 #   bench/kmod/run.sh [6.1|6.12 ...]      (default: 6.1 6.12)
 # Environment (passed into the VM): CIMA_BENCH_ARGS, options to bench_kmod;
 # CIMA_BENCH_ROUNDS, rounds per state (3); CIMA_BENCH_CPU_MODULES=1, load
-# the modules for the CPU's features first, as udev would (bench/kmod/inner.sh).
+# the modules for the CPU's features first, as udev would; CIMA_BENCH_SIM_ARGS,
+# more options for the sim state (bench/kmod/inner.sh).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
@@ -22,5 +23,6 @@ for k in ${*:-6.1 6.12}; do
 	echo "## kernel $k"
 	"$top/tools/vm/run" --kernel "$k" --no-module --timeout 900 -- \
 		env CIMA_BENCH_ARGS="${CIMA_BENCH_ARGS:-}" CIMA_BENCH_ROUNDS="${CIMA_BENCH_ROUNDS:-3}" \
-		CIMA_BENCH_CPU_MODULES="${CIMA_BENCH_CPU_MODULES:-0}" bench/kmod/inner.sh
+		CIMA_BENCH_CPU_MODULES="${CIMA_BENCH_CPU_MODULES:-0}" \
+		CIMA_BENCH_SIM_ARGS="${CIMA_BENCH_SIM_ARGS:-}" bench/kmod/inner.sh
 done
