@@ -74,6 +74,7 @@ get() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
+ratios=
 echo "kernel $(uname -r), $(nproc) vCPUs, QEMU TCG; bench_kmod $args; best of $rounds rounds${CIMA_BENCH_SIM_ARGS:+; sim: $CIMA_BENCH_SIM_ARGS}"
 echo
 echo "| operation | no module | floor | sim | tpm | IMA (exec+mmap, tpm) | floor/none | sim/none | sim/floor | tpm/none | IMA/none | tpm/IMA |"
@@ -81,7 +82,15 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for k in mkdir_rmdir_us rmdir_us exec_us exec_new_us; do
 	n=$(get none $k) f=$(get floor $k) s=$(get sim $k) t=$(get tpm $k) i=$(get ima $k)
 	echo "| $k | $n | $f | $s | $t | ${i:--} | $(ratio "$f" "$n") | $(ratio "$s" "$n") | $(ratio "$s" "$f") | $(ratio "$t" "$n") | $(ratio "${i:-0}" "$n") | $(ratio "$t" "${i:-0}") |"
+	# For run.sh's summary over boots (CIMA_BENCH_BOOTS).
+	ratios="$ratios@ratio $k floor/none $(ratio "$f" "$n")
+@ratio $k sim/none $(ratio "$s" "$n")
+@ratio $k tpm/none $(ratio "$t" "$n")
+@ratio $k IMA/none $(ratio "${i:-0}" "$n")
+@ratio $k tpm/IMA $(ratio "$t" "${i:-0}")
+"
 done
+printf '%s' "$ratios"
 echo
 echo "| memory | sim | tpm |"
 echo "| --- | --- | --- |"
