@@ -57,8 +57,17 @@ $(O)/kmod/%/cima.ko: $(KMOD_SRCS) $(HDRS)
 		ln -sf $$f .; done
 	$(MAKE) -C $(@D) KDIR=/lib/modules/$*/build CIMA_TOP=$(CURDIR) module
 
-# Test-only FAKE kernel interfaces (selftests/fakes), one tree per kernel
-# like the module: build/fakes/<release>/fake_*.ko.
+# Test-only out-of-tree modules, one tree per kernel like the module
+# (<dir>/<release>/): links to their sources ($^), then kbuild.
+define extmod_build
+	@test -n "$*" -a -d /lib/modules/$*/build || \
+		{ echo "cima: no kernel headers for KVER=$(KVER); run 'make deps'" >&2; exit 1; }
+	mkdir -p $(@D)
+	cd $(@D) && for f in $(addprefix $(CURDIR)/,$^); do ln -sf $$f .; done
+	$(MAKE) -C /lib/modules/$*/build M=$(abspath $(@D)) modules
+endef
+
+# FAKE kernel interfaces (selftests/fakes): build/fakes/<release>/fake_*.ko.
 FAKES_SRCS	:= $(wildcard selftests/fakes/*.c) selftests/fakes/Kbuild
 
 fakes: $(O)/fakes/$(KREL)/fake_tdx_guest.ko
@@ -67,11 +76,16 @@ fakes-all:
 	@for v in $(KVERS); do $(MAKE) --no-print-directory fakes KVER=$$v || exit; done
 
 $(O)/fakes/%/fake_tdx_guest.ko: $(FAKES_SRCS)
-	@test -n "$*" -a -d /lib/modules/$*/build || \
-		{ echo "cima: no kernel headers for KVER=$(KVER); run 'make deps'" >&2; exit 1; }
-	mkdir -p $(@D)
-	cd $(@D) && for f in $(addprefix $(CURDIR)/,$(FAKES_SRCS)); do ln -sf $$f .; done
-	$(MAKE) -C /lib/modules/$*/build M=$(abspath $(@D)) modules
+	$(extmod_build)
+
+# The benchmark's floor module (bench/kmod/floor): empty probes on cima.ko's
+# hooks, for bench/kmod/run.sh.
+FLOOR_SRCS	:= bench/kmod/floor/cima_floor.c bench/kmod/floor/Kbuild
+
+bench-floor: $(O)/bench/kmod/floor/$(KREL)/cima_floor.ko
+
+$(O)/bench/kmod/floor/%/cima_floor.ko: $(FLOOR_SRCS)
+	$(extmod_build)
 
 lib:
 	$(MAKE) -C lib
@@ -151,5 +165,5 @@ deb:
 clean:
 	rm -rf $(O)
 
-.PHONY: all module modules fakes fakes-all lib tools deps check check-debug demo fuzz bench install \
+.PHONY: all module modules fakes fakes-all bench-floor lib tools deps check check-debug demo fuzz bench install \
 	install-module install-dkms install-python deb clean

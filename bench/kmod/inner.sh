@@ -27,8 +27,6 @@ modprobe sha512_generic 2>/dev/null
 # CIMA_BENCH_CPU_MODULES=1: load the modules matching this CPU's features
 # (accelerated sha256/sha512 among them), as udev does on a booted system;
 # the test VM has no udev, so by default the kernel hashes in generic C.
-# CIMA_BENCH_SIM_ARGS: more module options for the sim state (banks=sha384:
-# one bank, as the tdx backend has).
 if [ "${CIMA_BENCH_CPU_MODULES:-0}" = 1 ]; then
 	modprobe -qa "$(cat /sys/devices/system/cpu/modalias)" 2>/dev/null
 fi
@@ -46,6 +44,8 @@ for r in $(seq "$rounds"); do
 	insmod "$floor_ko" || exit 1
 	"$bin" $args > "$out/floor.$r" || exit 1
 	rmmod cima_floor || exit 1
+	# CIMA_BENCH_SIM_ARGS: more module options for the sim state
+	# (banks=sha384: one bank, as the tdx backend has).
 	# shellcheck disable=SC2086  # options, split on purpose
 	insmod "$CIMA_KO" backend=sim ${CIMA_BENCH_SIM_ARGS:-} || exit 1
 	"$bin" $args > "$out/sim.$r" || exit 1
@@ -81,13 +81,15 @@ echo "| operation | no module | floor | sim | tpm | IMA (exec+mmap, tpm) | floor
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for k in mkdir_rmdir_us rmdir_us exec_us exec_new_us; do
 	n=$(get none $k) f=$(get floor $k) s=$(get sim $k) t=$(get tpm $k) i=$(get ima $k)
-	echo "| $k | $n | $f | $s | $t | ${i:--} | $(ratio "$f" "$n") | $(ratio "$s" "$n") | $(ratio "$s" "$f") | $(ratio "$t" "$n") | $(ratio "${i:-0}" "$n") | $(ratio "$t" "${i:-0}") |"
+	fn=$(ratio "$f" "$n") sn=$(ratio "$s" "$n") tn=$(ratio "$t" "$n")
+	in=$(ratio "${i:-0}" "$n") ti=$(ratio "$t" "${i:-0}")
+	echo "| $k | $n | $f | $s | $t | ${i:--} | $fn | $sn | $(ratio "$s" "$f") | $tn | $in | $ti |"
 	# For run.sh's summary over boots (CIMA_BENCH_BOOTS).
-	ratios="$ratios@ratio $k floor/none $(ratio "$f" "$n")
-@ratio $k sim/none $(ratio "$s" "$n")
-@ratio $k tpm/none $(ratio "$t" "$n")
-@ratio $k IMA/none $(ratio "${i:-0}" "$n")
-@ratio $k tpm/IMA $(ratio "$t" "${i:-0}")
+	ratios="$ratios@ratio $k floor/none $fn
+@ratio $k sim/none $sn
+@ratio $k tpm/none $tn
+@ratio $k IMA/none $in
+@ratio $k tpm/IMA $ti
 "
 done
 printf '%s' "$ratios"

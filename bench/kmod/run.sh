@@ -19,12 +19,7 @@ ratios=$(mktemp -d)/ratios
 trap 'rm -rf "$(dirname "$ratios")"' EXIT
 ${CC:-cc} -O2 -Wall -Wextra -o "$O/bench/kmod/bench_kmod" "$top/bench/kmod/bench_kmod.c"
 for k in ${*:-6.1 6.12}; do
-	make -C "$top" --no-print-directory module KVER=$k >/dev/null
-	rel=$(cd /lib/modules && ls -d "$k".*cloud-amd64 | sort -V | tail -n 1)
-	fl="$O/bench/kmod/floor/$rel"
-	mkdir -p "$fl"
-	ln -sf "$top/bench/kmod/floor/cima_floor.c" "$top/bench/kmod/floor/Kbuild" "$fl/"
-	make -s -C "/lib/modules/$rel/build" M="$fl" modules >/dev/null
+	make -C "$top" --no-print-directory module bench-floor KVER=$k >/dev/null
 	for b in $(seq "$boots"); do
 		echo "## kernel $k, boot $b of $boots"
 		"$top/tools/vm/run" --kernel "$k" --no-module --timeout 900 -- \
