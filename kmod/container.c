@@ -9,6 +9,12 @@
  *    lifecycle.c, whose directory comes right after); one reference per
  *    entry.  Files store the serial, never a pointer, so an open racing
  *    with removal is safe.
+ *
+ * Both are fixed hash tables of RCU lists, and a container carries its own
+ * entry in each: a start and a stop allocate nothing for them.  (They
+ * were xarrays: a container's keys are new each time, so under churn each
+ * start allocated a tree node that its stop freed again.)  Only a cgroup
+ * made below a container needs an entry of its own.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -16,7 +22,8 @@
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
+#include <linux/hashtable.h>
+#include <linux/spinlock.h>
 #include <linux/mempool.h>
 #include <linux/limits.h>
 #include <linux/atomic.h>
@@ -25,8 +32,14 @@
 
 #include "container.h"
 
-static DEFINE_XARRAY(cima_cgroups);
-static DEFINE_XARRAY(cima_live);
+#define CIMA_TABLE_BITS		12
+static DEFINE_HASHTABLE(cima_cgroups, CIMA_TABLE_BITS);
+static DEFINE_HASHTABLE(cima_live, CIMA_TABLE_BITS);
+/*
+ * Writers of either table.  Taken with interrupts off by the cgroup
+ * probes, never from an interrupt.
+ */
+static DEFINE_SPINLOCK(cima_tables_lock);
 static atomic64_t cima_serial = ATOMIC64_INIT(0);
 
 unsigned int cima_max_cache = 4096;
@@ -89,7 +102,7 @@ struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 	c->cgid = cgid;
 	strscpy(c->id, id, sizeof(c->id));
 	mutex_init(&c->exec_lock);
-	hash_init(c->seen);
+	mutex_init(&c->vreg_lock);
 	INIT_LIST_HEAD(&c->seen_lru);
 	INIT_LIST_HEAD(&c->dir_owed);
 	return c;
@@ -112,15 +125,12 @@ static void cima_container_release(struct kref *ref)
 {
 	struct cima_container *c = container_of(ref, struct cima_container,
 						ref);
-	struct cima_seen *s;
-	struct hlist_node *tmp;
-	unsigned int bkt;
+	struct cima_seen *s, *tmp;
 
-	hash_for_each_safe(c->seen, bkt, tmp, s, node) {
-		hash_del(&s->node);
-		list_del(&s->lru);
+	list_for_each_entry_safe(s, tmp, &c->seen_lru, lru)
 		kfree(s);
-	}
+	kfree(c->seen);
+	kfree(c->vreg);
 	call_rcu(&c->rcu, cima_container_free_rcu);
 }
 
@@ -130,43 +140,90 @@ void cima_container_put(struct cima_container *c)
 		kref_put(&c->ref, cima_container_release);
 }
 
+/* Under cima_tables_lock or RCU. */
+static struct cima_link *cima_link_find(struct hlist_head *head, u64 key)
+{
+	struct cima_link *l;
+
+	hlist_for_each_entry_rcu(l, head, node, lockdep_is_held(&cima_tables_lock))
+		if (l->key == key)
+			return l;
+	return NULL;
+}
+
+/*
+ * Map @cgid to @c (which takes a reference): its own cgroup with the entry
+ * it carries, a cgroup below it with a new one.  -EEXIST: @cgid is mapped.
+ */
 int cima_cg_insert(u64 cgid, struct cima_container *c, gfp_t gfp)
 {
-	int ret;
+	struct hlist_head *head = &cima_cgroups[hash_min(cgid, CIMA_TABLE_BITS)];
+	struct cima_link *l = &c->cg_link;
+	unsigned long flags;
+	int ret = 0;
 
-	cima_container_get(c);
-	ret = xa_insert(&cima_cgroups, cgid, c, gfp);
-	if (ret)
-		cima_container_put(c);
+	if (cgid != c->cgid) {
+		l = kmalloc(sizeof(*l), gfp | __GFP_ACCOUNT | __GFP_NOWARN);
+		if (!l)
+			return -ENOMEM;
+	}
+	l->key = cgid;
+	l->c = c;
+	spin_lock_irqsave(&cima_tables_lock, flags);
+	if (cima_link_find(head, cgid)) {
+		ret = -EEXIST;
+	} else {
+		cima_container_get(c);
+		hlist_add_head_rcu(&l->node, head);
+	}
+	spin_unlock_irqrestore(&cima_tables_lock, flags);
+	if (ret && l != &c->cg_link)
+		kfree(l);
 	return ret;
 }
 
-/* Remove the entry; the caller inherits its reference. */
+/* Remove @cgid's entry; the caller inherits its reference. */
 struct cima_container *cima_cg_erase(u64 cgid)
 {
-	return xa_erase(&cima_cgroups, cgid);
+	struct hlist_head *head = &cima_cgroups[hash_min(cgid, CIMA_TABLE_BITS)];
+	struct cima_container *c = NULL;
+	unsigned long flags;
+	struct cima_link *l;
+
+	spin_lock_irqsave(&cima_tables_lock, flags);
+	l = cima_link_find(head, cgid);
+	if (l) {
+		hlist_del_rcu(&l->node);
+		c = l->c;
+	}
+	spin_unlock_irqrestore(&cima_tables_lock, flags);
+	/* A container's own entry goes with it, after a grace period. */
+	if (l && l != &c->cg_link)
+		kfree_rcu(l, rcu);
+	return c;
 }
 
-static struct cima_container *cima_get_rcu(struct xarray *xa, u64 key)
+static struct cima_container *cima_get_rcu(struct hlist_head *table, u64 key)
 {
-	struct cima_container *c;
+	struct cima_container *c = NULL;
+	struct cima_link *l;
 
 	rcu_read_lock();
-	c = xa_load(xa, key);
-	if (c && !kref_get_unless_zero(&c->ref))
-		c = NULL;
+	l = cima_link_find(&table[hash_min(key, CIMA_TABLE_BITS)], key);
+	if (l && kref_get_unless_zero(&l->c->ref))
+		c = l->c;
 	rcu_read_unlock();
 	return c;
 }
 
 struct cima_container *cima_cg_lookup(u64 cgid)
 {
-	return cima_get_rcu(&cima_cgroups, cgid);
+	return cima_get_rcu(cima_cgroups, cgid);
 }
 
 struct cima_container *cima_container_by_serial(u64 serial)
 {
-	return cima_get_rcu(&cima_live, serial);
+	return cima_get_rcu(cima_live, serial);
 }
 
 /*
@@ -243,36 +300,45 @@ struct cima_container *cima_container_of_current(void)
 	return cima_cg_lookup(cgid);
 }
 
-int cima_container_publish(struct cima_container *c)
+/* Serials are unique: this cannot collide.  Lifecycle mutex held. */
+void cima_container_publish(struct cima_container *c)
 {
-	int ret;
+	unsigned long flags;
 
 	cima_container_get(c);
-	ret = xa_insert(&cima_live, c->serial, c, GFP_KERNEL);
-	if (ret)
-		cima_container_put(c);
-	return ret;
+	c->live_link.key = c->serial;
+	c->live_link.c = c;
+	spin_lock_irqsave(&cima_tables_lock, flags);
+	hash_add_rcu(cima_live, &c->live_link.node, c->serial);
+	spin_unlock_irqrestore(&cima_tables_lock, flags);
 }
 
-/* The live container with the smallest serial >= *serial, referenced. */
-struct cima_container *cima_container_next_live(u64 *serial)
+/* Any live container, referenced (module exit). */
+struct cima_container *cima_container_any_live(void)
 {
-	struct cima_container *c;
-	unsigned long idx = *serial;
+	struct cima_container *c = NULL;
+	struct cima_link *l;
+	unsigned int bkt;
 
 	rcu_read_lock();
-	do {
-		c = xa_find(&cima_live, &idx, ULONG_MAX, XA_PRESENT);
-	} while (c && !kref_get_unless_zero(&c->ref) && ++idx);
+	hash_for_each_rcu(cima_live, bkt, l, node)
+		if (kref_get_unless_zero(&l->c->ref)) {
+			c = l->c;
+			break;
+		}
 	rcu_read_unlock();
-	*serial = (u64)idx + 1;
 	return c;
 }
 
+/* Lifecycle mutex held, and @c published. */
 void cima_container_unpublish(struct cima_container *c)
 {
-	if (xa_erase(&cima_live, c->serial) == c)
-		cima_container_put(c);
+	unsigned long flags;
+
+	spin_lock_irqsave(&cima_tables_lock, flags);
+	hash_del_rcu(&c->live_link.node);
+	spin_unlock_irqrestore(&cima_tables_lock, flags);
+	cima_container_put(c);
 }
 
 /* ---- exec cache ---------------------------------------------------------- */
@@ -280,6 +346,20 @@ void cima_container_unpublish(struct cima_container *c)
 static u32 cima_seen_hash(u8 kind, const char *path)
 {
 	return full_name_hash(NULL, path, strlen(path)) ^ kind;
+}
+
+/*
+ * The bucket for @hash.  The table is allocated with the first entry (a
+ * container that runs nothing never has one); without it every bucket is
+ * empty.
+ */
+static struct hlist_head *cima_seen_head(struct cima_container *c, u32 hash)
+{
+	static struct hlist_head empty;
+
+	if (!c->seen)
+		return &empty;
+	return &c->seen[hash_min(hash, CIMA_SEEN_BITS)];
 }
 
 /*
@@ -292,7 +372,7 @@ bool cima_seen_file(struct cima_container *c, enum cima_file_kind kind,
 	struct cima_seen *s;
 
 	lockdep_assert_held(&c->exec_lock);
-	hash_for_each_possible(c->seen, s, node, cima_seen_hash(kind, path))
+	hlist_for_each_entry(s, cima_seen_head(c, cima_seen_hash(kind, path)), node)
 		if (s->kind == kind && s->have_fid &&
 		    !memcmp(&s->fid, fid, sizeof(*fid)) &&
 		    !strcmp(s->path, path))
@@ -312,7 +392,7 @@ bool cima_seen_digest(struct cima_container *c, enum cima_file_kind kind,
 	struct cima_seen *s;
 
 	lockdep_assert_held(&c->exec_lock);
-	hash_for_each_possible(c->seen, s, node, cima_seen_hash(kind, path))
+	hlist_for_each_entry(s, cima_seen_head(c, cima_seen_hash(kind, path)), node)
 		if (s->kind == kind && !memcmp(s->digest, digest, dlen) &&
 		    !strcmp(s->path, path)) {
 			s->have_fid = fid && fid->trusted;
@@ -331,9 +411,15 @@ static int cima_seen_insert(struct cima_container *c, u8 kind,
 	struct cima_seen *s;
 
 	lockdep_assert_held(&c->exec_lock);
+	if (!c->seen) {
+		c->seen = kcalloc(1 << CIMA_SEEN_BITS, sizeof(*c->seen),
+				  GFP_KERNEL_ACCOUNT);
+		if (!c->seen)
+			return -ENOMEM;
+	}
 	if (cima_max_cache && c->nseen >= cima_max_cache) {
 		s = list_first_entry(&c->seen_lru, struct cima_seen, lru);
-		hash_del(&s->node);
+		hlist_del(&s->node);
 		list_del(&s->lru);
 		kfree(s);
 		c->nseen--;
@@ -348,7 +434,7 @@ static int cima_seen_insert(struct cima_container *c, u8 kind,
 	if (digest)
 		memcpy(s->digest, digest, dlen);
 	memcpy(s->path, path, n);
-	hash_add(c->seen, &s->node, cima_seen_hash(kind, path));
+	hlist_add_head(&s->node, cima_seen_head(c, cima_seen_hash(kind, path)));
 	list_add_tail(&s->lru, &c->seen_lru);
 	c->nseen++;
 	return 0;
@@ -383,7 +469,7 @@ bool cima_seen_violation(struct cima_container *c, const char *what, int err,
 		kfree(key);
 		return false;
 	}
-	hash_for_each_possible(c->seen, s, node, h)
+	hlist_for_each_entry(s, cima_seen_head(c, h), node)
 		if (s->kind == CIMA_SEEN_VIOLATION && !strcmp(s->path, key)) {
 			seen = true;
 			break;
@@ -415,19 +501,12 @@ int cima_containers_init(void)
  */
 void cima_containers_exit(void)
 {
-	struct cima_container *c;
-	unsigned long idx;
+	struct hlist_node *tmp;
+	struct cima_link *l;
+	unsigned int bkt;
 
-	xa_for_each(&cima_live, idx, c) {
-		xa_erase(&cima_live, idx);
-		cima_container_put(c);
-	}
-	xa_for_each(&cima_cgroups, idx, c) {
-		xa_erase(&cima_cgroups, idx);
-		cima_container_put(c);
-	}
-	xa_destroy(&cima_live);
-	xa_destroy(&cima_cgroups);
+	hash_for_each_safe(cima_cgroups, bkt, tmp, l, node)
+		cima_container_put(cima_cg_erase(l->key));
 	rcu_barrier();		/* cima_container_free_rcu() is module code */
 	mempool_destroy(cima_path_pool);
 	mempool_destroy(cima_container_pool);

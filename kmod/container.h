@@ -14,16 +14,20 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
 
 #include <uapi/cima.h>
 
 #include "bank.h"
 
 struct dentry;
+struct file;
 
 extern unsigned int cima_max_cache;	/* exec cache entries per container */
 
 #define CIMA_CFILES	5
+#define CIMA_SEEN_BITS	6	/* exec cache buckets, log2 */
 
 /* What identifies an executable's content without reading it. */
 struct cima_file_id {
@@ -41,6 +45,31 @@ struct cima_file_id {
 /* What a measured file is to the task: exec'd, or mapped executable. */
 enum cima_file_kind { CIMA_FILE_EXEC, CIMA_FILE_MMAP };
 
+/*
+ * Deferred work about a container (hooks.c): its start or stop, or a file
+ * it exec'd or mapped, measured in process context.
+ */
+enum cima_work_kind { CIMA_W_START, CIMA_W_STOP, CIMA_W_FILE };
+
+struct cima_work {
+	struct callback_head twork;
+	struct work_struct work;
+	struct llist_node stop_node;	/* CIMA_W_STOP: on the stop list */
+	enum cima_work_kind kind;
+	enum cima_file_kind fkind;	/* CIMA_W_FILE */
+	struct cima_container *c;	/* one reference */
+	struct file *file;		/* CIMA_W_FILE: one reference */
+	u64 cgid;			/* CIMA_W_FILE: the task's cgroup */
+};
+
+/* An entry of container.c's tables: @key maps to @c. */
+struct cima_link {
+	struct hlist_node node;
+	u64 key;
+	struct cima_container *c;
+	struct rcu_head rcu;
+};
+
 /* cima_container.flags */
 enum { CIMA_C_STOPPED, CIMA_C_LIMITED, CIMA_C_POOLED_PATH, CIMA_C_LISTED };
 
@@ -52,8 +81,19 @@ struct cima_container {
 	char id[CIMA_ID_MAX + 1];
 	char *path;			/* cgroup path, raw */
 	unsigned long flags;		/* CIMA_C_* bits */
-	/* Protected by the log mutex. */
-	cima_regs_t vreg;
+	/* Its entries in the cgroup id and live tables (container.c). */
+	struct cima_link cg_link, live_link;
+	/* Its start and stop, each queued once (hooks.c). */
+	struct cima_work start, stop;
+	/*
+	 * Its virtual register, folded from the log when it is read (log.c):
+	 * an event costs no hashing for it, and a container whose register
+	 * is never read has none.  Under vreg_lock.
+	 */
+	struct mutex vreg_lock;
+	unsigned long vreg_next;	/* first record not folded in yet */
+	cima_regs_t *vreg;
+	unsigned long first_record;	/* its first record's index + 1; 0: none */
 	atomic_t nevents;		/* events logged for it */
 	atomic_long_t nlost;		/* events lost, not yet recorded */
 	atomic_t nself;			/* runtime events through self/ */
@@ -64,10 +104,11 @@ struct cima_container {
 	struct dentry *files[CIMA_CFILES];
 	/*
 	 * Exec cache: seen (kind, path, content), and violations logged;
-	 * oldest first on seen_lru.  Under exec_lock.
+	 * oldest first on seen_lru; the table is allocated with its first
+	 * entry.  Under exec_lock.
 	 */
 	struct mutex exec_lock;
-	DECLARE_HASHTABLE(seen, 6);
+	struct hlist_head *seen;	/* 1 << CIMA_SEEN_BITS buckets */
 	struct list_head seen_lru;
 	unsigned int nseen;
 };
@@ -91,9 +132,9 @@ void cima_untracked_del(u64 cgid);
 bool cima_untracked_current(void);
 struct cima_container *cima_container_by_serial(u64 serial);
 struct cima_container *cima_container_of_current(void);
-int cima_container_publish(struct cima_container *c);
+void cima_container_publish(struct cima_container *c);
 void cima_container_unpublish(struct cima_container *c);
-struct cima_container *cima_container_next_live(u64 *serial);
+struct cima_container *cima_container_any_live(void);
 bool cima_seen_file(struct cima_container *c, enum cima_file_kind kind,
 		    const char *path, const struct cima_file_id *fid);
 bool cima_seen_digest(struct cima_container *c, enum cima_file_kind kind,

@@ -60,21 +60,10 @@
 #include "measure.h"
 #include "policy.h"
 
-enum cima_work_kind { CIMA_W_START, CIMA_W_STOP, CIMA_W_FILE };
-
-struct cima_work {
-	struct callback_head twork;
-	struct work_struct work;
-	struct llist_node stop_node;	/* CIMA_W_STOP: on cima_stops */
-	enum cima_work_kind kind;
-	enum cima_file_kind fkind;	/* CIMA_W_FILE */
-	struct cima_container *c;	/* one reference */
-	struct file *file;		/* CIMA_W_FILE: one reference */
-	u64 cgid;			/* CIMA_W_FILE: the task's cgroup */
-};
-
 /*
- * Work items come from a reserve when GFP_ATOMIC fails, so that one failed
+ * A container's start and stop works are part of it (c->start, c->stop):
+ * neither probe allocates for them, and a stop cannot be lost.  File works
+ * are allocated, from a reserve when GFP_ATOMIC fails, so that one failed
  * allocation in a probe does not leave an event unmeasured.
  */
 #define CIMA_WORK_RESERVE	64
@@ -132,6 +121,8 @@ static void cima_do_stop(struct cima_container *c)
 
 static void cima_work_do(struct cima_work *w, bool as_task)
 {
+	struct cima_container *c = w->c;
+
 	switch (w->kind) {
 	case CIMA_W_START:
 		cima_do_start(w->c, as_task);
@@ -144,10 +135,11 @@ static void cima_work_do(struct cima_work *w, bool as_task)
 		cima_measure_file(w->c, w->fkind, w->file, w->cgid, as_task);
 		break;
 	}
-	if (w->file)
+	if (w->kind == CIMA_W_FILE) {
 		fput(w->file);
-	cima_container_put(w->c);
-	mempool_free(w, cima_work_pool);
+		mempool_free(w, cima_work_pool);
+	}
+	cima_container_put(c);	/* may free c and the work it holds */
 	/*
 	 * Last touch of module data.  Exit waits for the count, then for an
 	 * RCU-tasks grace period, which covers the way out of this function.
@@ -217,7 +209,6 @@ static void cima_probe_mkdir(void *data, struct cgroup *cgrp,
 	char id[CIMA_ID_MAX + 1];
 	struct cima_container *c, *parent_c;
 	struct cgroup *parent;
-	struct cima_work *w;
 	u64 cgid;
 
 	if (cgrp->root != &cgrp_dfl_root)
@@ -236,31 +227,25 @@ static void cima_probe_mkdir(void *data, struct cgroup *cgrp,
 	}
 	if (!cima_policy_match(path, id))
 		return;
-	if (cima_should_fail(CIMA_FAIL_TRACK)) {
-		c = NULL;
-		w = NULL;
-	} else {
+	c = NULL;
+	if (!cima_should_fail(CIMA_FAIL_TRACK))
 		c = cima_container_alloc(id, cgid, path, GFP_ATOMIC);
-		w = cima_work_alloc(GFP_ATOMIC);
-	}
-	if (!c || !w || cima_cg_insert(cgid, c, GFP_ATOMIC)) {
+	if (!c || cima_cg_insert(cgid, c, GFP_ATOMIC)) {
 		cima_lost(NULL);
 		cima_untracked_add(cgid);
 		cima_container_put(c);
-		if (w)
-			mempool_free(w, cima_work_pool);
 		return;
 	}
-	w->kind = CIMA_W_START;
-	w->c = c;
-	cima_queue(w);
+	/* The allocation's reference goes to the start work. */
+	c->start.kind = CIMA_W_START;
+	c->start.c = c;
+	cima_queue(&c->start);
 }
 
 static void cima_probe_rmdir(void *data, struct cgroup *cgrp,
 			     const char *path)
 {
 	struct cima_container *c;
-	struct cima_work *w;
 	u64 cgid;
 
 	if (cgrp->root != &cgrp_dfl_root)
@@ -275,17 +260,11 @@ static void cima_probe_rmdir(void *data, struct cgroup *cgrp,
 		cima_container_put(c);	/* a cgroup below the container */
 		return;
 	}
-	w = cima_work_alloc(GFP_ATOMIC);
-	if (!w) {
-		/* Untracked already; its directory stays until exit. */
-		cima_lost(c);
-		cima_container_put(c);
-		return;
-	}
-	w->kind = CIMA_W_STOP;
-	w->c = c;
+	/* The table entry's reference goes to the stop work. */
+	c->stop.kind = CIMA_W_STOP;
+	c->stop.c = c;
 	cima_log_stop_queued();
-	cima_queue(w);
+	cima_queue(&c->stop);
 }
 
 /*

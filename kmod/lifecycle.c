@@ -61,9 +61,7 @@ int cima_container_add(struct cima_container *c)
 		ret = -EEXIST;
 		goto out;
 	}
-	ret = cima_container_publish(c);
-	if (ret)
-		goto out;
+	cima_container_publish(c);
 	hash_add(cima_ids, &c->id_node, cima_id_hash(c->id));
 	set_bit(CIMA_C_LISTED, &c->flags);
 	cima_fs_add_container(c);
@@ -88,9 +86,8 @@ void cima_container_remove(struct cima_container *c)
 void cima_lifecycle_exit(void)
 {
 	struct cima_container *c;
-	u64 serial = 0;
 
-	while ((c = cima_container_next_live(&serial)) != NULL) {
+	while ((c = cima_container_any_live()) != NULL) {
 		cima_container_remove(c);
 		cima_container_put(c);
 	}

@@ -6,8 +6,9 @@
  * Invariants (cima_log_mutex):
  *  - records 0 .. cima_count-1 are in cima_log and immutable; the platform
  *    register has been extended with exactly their digests, in index order;
- *  - every container's vreg has been extended with the digests of exactly
- *    its own records among them;
+ *  - a container's first_record is its first record's index + 1 (0: it
+ *    has none yet); its virtual register is folded from its records when
+ *    read (cima_vreg_show), so an event costs no hashing for it;
  *  - cima_count is written with release semantics after the record is
  *    stored and extended, so lock-free readers (seq_file) that load it with
  *    acquire semantics see only complete, extended records.
@@ -80,15 +81,15 @@ static void cima_vreg_extend(struct cima_container *c, const u8 *digests)
 	u8 tmp[2 * CIMA_MAX_DIGEST];
 	unsigned int i;
 
-	lockdep_assert_held(&cima_log_mutex);
+	lockdep_assert_held(&c->vreg_lock);
 	for (i = 0; i < cima_nbanks; i++) {
 		const struct cima_bank *b = &cima_bank[i];
 
 		if (!b->tfm)
 			continue;	/* documented: stays zero */
-		memcpy(tmp, c->vreg[i], b->size);
+		memcpy(tmp, (*c->vreg)[i], b->size);
 		memcpy(tmp + b->size, digests + b->off, b->size);
-		if (cima_hash_buf(i, tmp, 2 * b->size, c->vreg[i]))
+		if (cima_hash_buf(i, tmp, 2 * b->size, (*c->vreg)[i]))
 			atomic_long_inc(&cima_nviolations);
 	}
 }
@@ -248,7 +249,9 @@ static int cima_append_locked(struct cima_container *c, struct cima_entry *e)
 		cima_pinned = true;
 	}
 	if (c) {
-		cima_vreg_extend(c, e->buf);
+		/* Read after the release below (cima_vreg_show). */
+		if (!c->first_record)
+			WRITE_ONCE(c->first_record, idx + 1);
 		atomic_inc(&c->nevents);
 	}
 	smp_store_release(&cima_count, idx + 1);
@@ -494,17 +497,45 @@ int cima_register_show(struct seq_file *m)
 	return ret;
 }
 
-/* Container virtual register, read under the log mutex. */
+/*
+ * A container's virtual register: its own records' digests, extended in
+ * log order, folded in here from the records logged since the last read
+ * (from its first record at the first read).  Records below the count are
+ * immutable, so this needs no log mutex and never holds up an event; a
+ * read costs the records logged since the previous one, and hashing for
+ * the container's own.
+ */
 int cima_vreg_show(struct seq_file *m, struct cima_container *c)
 {
+	unsigned long idx, n, first;
 	cima_regs_t *regs;
 
 	regs = kmalloc(sizeof(*regs), GFP_KERNEL);
 	if (!regs)
 		return -ENOMEM;
-	mutex_lock(&cima_log_mutex);
-	memcpy(*regs, c->vreg, sizeof(*regs));
-	mutex_unlock(&cima_log_mutex);
+	mutex_lock(&c->vreg_lock);
+	if (!c->vreg) {
+		c->vreg = kzalloc(sizeof(*c->vreg), GFP_KERNEL_ACCOUNT);
+		if (!c->vreg) {
+			mutex_unlock(&c->vreg_lock);
+			kfree(regs);
+			return -ENOMEM;
+		}
+	}
+	n = cima_log_count();
+	first = READ_ONCE(c->first_record);
+	idx = first ? max(c->vreg_next, first - 1) : n;
+	for (; idx < n; idx++) {
+		struct cima_entry *e = xa_load(&cima_log, idx);
+
+		if (e->owner == c->serial)
+			cima_vreg_extend(c, e->buf);
+		if (!(idx % 1024))
+			cond_resched();
+	}
+	c->vreg_next = n;
+	memcpy(*regs, *c->vreg, sizeof(*regs));
+	mutex_unlock(&c->vreg_lock);
 	cima_show_regs(m, *regs);
 	kfree(regs);
 	return 0;

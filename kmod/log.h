@@ -5,8 +5,9 @@
  *
  * Lock order, outer first: cima_policy_mutex (policy.c: the policy event),
  * c->exec_lock (container.c: exec and mmap events are appended under it),
- * cima_log_mutex (log.c).  The lifecycle mutex (lifecycle.c) is never
- * held together with any of them.
+ * cima_log_mutex (log.c).  The lifecycle mutex (lifecycle.c) and
+ * c->vreg_lock (log.c: a container's virtual register) are never held
+ * together with any of them.
  */
 #ifndef CIMA_LOG_H
 #define CIMA_LOG_H
