@@ -284,6 +284,18 @@ TEST_F_TIMEOUT(container, container_views_replay_and_redact, KMOD_TEST_TIMEOUT)
 	EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " src=runtime name=secret.b ",
 			    b, " value=value-of-B-91cc"));
 	tlog_free(&g);
+	/*
+	 * A register is folded from the log when read, from where its last
+	 * read stopped: read both again after more of A's records (and none
+	 * of B's), which either must fold exactly once.
+	 */
+	ASSERT_EQ(0, cg_run(cga, bb, true));
+	snprintf(path, sizeof(path), FS "/containers/%s/event", a);
+	ASSERT_EQ(0, write_str(path, "second.a more-of-A-0c0c", 23));
+	ASSERT_EQ(0, tlog_read(&g, FS "/binary_runtime_measurements", &why));
+	check_view(_metadata, a, &g, "value-of-B-91cc");
+	check_view(_metadata, b, &g, "value-of-A-7f3e");
+	tlog_free(&g);
 	EXPECT_EQ(0, rmdir(cga));
 	EXPECT_EQ(0, rmdir(cgb));
 }
@@ -571,6 +583,84 @@ TEST_F_TIMEOUT(container, policy_prefix_and_exec_switch, KMOD_TEST_TIMEOUT)
 	EXPECT_EQ(c0, read_long(FS "/runtime_measurements_count"));
 	EXPECT_EQ(0, rmdir(cg));
 	EXPECT_EQ(0, rmdir(CG_ROOT "/cima-prefix"));
+}
+
+/*
+ * The ABI's escaping, written from its text: a byte outside 0x21-0x7e,
+ * '\' and '=' are written \xHH (lower-case hex); other bytes as they are.
+ */
+static void abi_escape(const char *s, char *out)
+{
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch < 0x21 || ch > 0x7e || ch == '\\' || ch == '=')
+			out += sprintf(out, "\\x%02x", ch);
+		else
+			*out++ = ch;
+	}
+	*out = '\0';
+}
+
+/*
+ * A container's path is logged whole, escaped, however long: below a
+ * parent of '=' and '\' (each escaped to 4 bytes: the start event is
+ * longer than the module's on-stack buffer for it) and below long parents
+ * (577 bytes: more than the room for a path in the container object).
+ */
+TEST_F_TIMEOUT(container, long_and_escaped_paths_logged_whole, KMOD_TEST_TIMEOUT)
+{
+	char dir[PATH_MAX], cg[PATH_MAX], id[65], path[512];
+	char esc[4 * PATH_MAX], want[4 * PATH_MAX + 32], *got = NULL;
+	char name[256];
+	unsigned int k;
+	size_t i;
+
+	REQUIRE_MODULE();
+	for (k = 0; k < 2; k++) {
+		const char *top = k ? CG_ROOT "/cima-deep" : CG_ROOT "/cima-esc";
+
+		ASSERT_TRUE(!mkdir(top, 0755) || errno == EEXIST);
+		if (k == 0) {
+			for (i = 0; i < 200; i++)
+				name[i] = i % 2 ? '\\' : '=';
+			name[i] = '\0';
+			snprintf(dir, sizeof(dir), "%s/%s", top, name);
+		} else {
+			memset(name, 'd', 250);
+			name[250] = '\0';
+			snprintf(dir, sizeof(dir), "%s/%s", top, name);
+			ASSERT_TRUE(!mkdir(dir, 0755) || errno == EEXIST);
+			memset(name, 'e', 250);
+			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%s", name);
+		}
+		ASSERT_TRUE(!mkdir(dir, 0755) || errno == EEXIST)
+			TH_LOG("mkdir %s: %s", dir, strerror(errno));
+		random_id(id);
+		snprintf(cg, sizeof(cg), "%s/%s", dir, id);
+		ASSERT_EQ(0, mkdir(cg, 0755));
+		abi_escape(cg + strlen(CG_ROOT), esc);
+		EXPECT_GT(strlen(esc), 512u);
+		snprintf(want, sizeof(want), " path=%s", esc);
+		EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 start id=",
+				    id, want)) TH_LOG("no start with%s", want);
+		snprintf(path, sizeof(path), FS "/containers/%s/cgroup", id);
+		ASSERT_EQ(0, read_all(path, &got, NULL));
+		snprintf(want, sizeof(want), "path %s\n", esc);
+		EXPECT_EQ(0, strncmp(got, want, strlen(want)))
+			TH_LOG("%s: %.80s...", path, got);
+		free(got);
+		got = NULL;
+		EXPECT_EQ(0, rmdir(cg));
+		EXPECT_TRUE(log_has(FS "/ascii_runtime_measurements", " cima/1 stop id=",
+				    id, NULL));
+		EXPECT_EQ(0, rmdir(dir));
+		if (k == 1) {
+			*strrchr(dir, '/') = '\0';
+			EXPECT_EQ(0, rmdir(dir));
+		}
+		EXPECT_EQ(0, rmdir(top));
+	}
 }
 
 /* A sub-cgroup of a container belongs to it: no start of its own. */
