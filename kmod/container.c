@@ -76,6 +76,20 @@ struct cima_seen {
 static mempool_t *cima_container_pool;
 static mempool_t *cima_path_pool;	/* PATH_MAX buffers */
 
+/*
+ * A container object is the struct and room for its path after it: at
+ * least CIMA_PATH_ROOM bytes, and whatever else the kmalloc size class
+ * would leave unused (a docker or Kubernetes path fits).  A longer path
+ * has its own allocation.
+ */
+#define CIMA_PATH_ROOM		128
+static size_t cima_container_size;
+
+static size_t cima_path_room(void)
+{
+	return cima_container_size - sizeof(struct cima_container);
+}
+
 struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 					    const char *path, gfp_t gfp)
 {
@@ -86,7 +100,10 @@ struct cima_container *cima_container_alloc(const char *id, u64 cgid,
 	if (!c)
 		return NULL;
 	memset(c, 0, sizeof(*c));
-	c->path = kmalloc(n, gfp | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (n <= cima_path_room())
+		c->path = c->path_room;
+	else
+		c->path = kmalloc(n, gfp | __GFP_ACCOUNT | __GFP_NOWARN);
 	if (!c->path && n <= PATH_MAX) {
 		c->path = mempool_alloc(cima_path_pool, gfp);
 		if (c->path)
@@ -115,7 +132,7 @@ static void cima_container_free_rcu(struct rcu_head *rcu)
 
 	if (test_bit(CIMA_C_POOLED_PATH, &c->flags))
 		mempool_free(c->path, cima_path_pool);
-	else
+	else if (c->path != c->path_room)
 		kfree(c->path);
 	mempool_free(c, cima_container_pool);
 }
@@ -483,8 +500,10 @@ bool cima_seen_violation(struct cima_container *c, const char *what, int err,
 
 int cima_containers_init(void)
 {
+	cima_container_size = kmalloc_size_roundup(sizeof(struct cima_container) +
+						   CIMA_PATH_ROOM);
 	cima_container_pool = mempool_create_kmalloc_pool(CIMA_CONTAINER_RESERVE,
-						sizeof(struct cima_container));
+							  cima_container_size);
 	cima_path_pool = mempool_create_kmalloc_pool(CIMA_CONTAINER_RESERVE / 4,
 						     PATH_MAX);
 	if (!cima_container_pool || !cima_path_pool) {

@@ -111,6 +111,11 @@ struct cima_container {
 	struct hlist_head *seen;	/* 1 << CIMA_SEEN_BITS buckets */
 	struct list_head seen_lru;
 	unsigned int nseen;
+	/*
+	 * The rest of the slab object: @path when it fits (container.c), so
+	 * that the mkdir probe allocates once.
+	 */
+	char path_room[];
 };
 
 int cima_containers_init(void);

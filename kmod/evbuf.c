@@ -13,12 +13,18 @@
 
 #include "evbuf.h"
 
-char *cima_buf_alloc(struct cima_buf *b, gfp_t gfp)
+void cima_buf_init(struct cima_buf *b, char *p, size_t cap)
 {
-	b->cap = CIMA_EVENT_DATA_MAX;
+	b->p = p;
+	b->cap = cap;
 	b->len = 0;
 	b->overflow = false;
-	b->p = kmalloc(b->cap, gfp);
+}
+
+char *cima_buf_alloc(struct cima_buf *b, gfp_t gfp)
+{
+	cima_buf_init(b, kmalloc(CIMA_EVENT_DATA_MAX, gfp),
+		      CIMA_EVENT_DATA_MAX);
 	return b->p;
 }
 
@@ -27,16 +33,31 @@ void cima_put_hex(struct seq_file *m, const u8 *p, size_t n)
 	seq_printf(m, "%*phN", (int)n, p);
 }
 
-void cima_buf_puts(struct cima_buf *b, const char *s)
+void cima_buf_put(struct cima_buf *b, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
-	if (b->overflow || b->len + n > b->cap) {
+	if (b->overflow || n > b->cap - b->len) {
 		b->overflow = true;
 		return;
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
+}
+
+void cima_buf_puts(struct cima_buf *b, const char *s)
+{
+	cima_buf_put(b, s, strlen(s));
+}
+
+void cima_buf_u64(struct cima_buf *b, u64 v)
+{
+	char tmp[20];	/* U64_MAX has 20 digits */
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - ++n] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	cima_buf_put(b, tmp + sizeof(tmp) - n, n);
 }
 
 void cima_buf_printf(struct cima_buf *b, const char *fmt, ...)
@@ -57,30 +78,34 @@ void cima_buf_printf(struct cima_buf *b, const char *fmt, ...)
 	b->len += n;
 }
 
+static bool cima_plain(unsigned char ch)
+{
+	return ch > 0x20 && ch < 0x7f && ch != '\\' && ch != '=';
+}
+
+/* Runs of plain bytes are copied whole: this is on a start's path. */
 void cima_buf_escape(struct cima_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i = 0, run;
 
-	for (i = 0; i < n && !b->overflow; i++) {
-		unsigned char ch = s[i];
-
-		if (ch > 0x20 && ch < 0x7f && ch != '\\' && ch != '=') {
-			if (b->len + 1 > b->cap) {
-				b->overflow = true;
-				break;
-			}
-			b->p[b->len++] = ch;
-		} else {
-			if (b->len + 4 > b->cap) {
-				b->overflow = true;
-				break;
-			}
-			b->p[b->len++] = '\\';
-			b->p[b->len++] = 'x';
-			b->p[b->len++] = hex[ch >> 4];
-			b->p[b->len++] = hex[ch & 15];
+	while (i < n && !b->overflow) {
+		for (run = i; run < n && cima_plain(s[run]); run++)
+			;
+		if (run > i) {
+			cima_buf_put(b, s + i, run - i);
+			i = run;
+			continue;
 		}
+		if (b->cap - b->len < 4) {
+			b->overflow = true;
+			break;
+		}
+		b->p[b->len++] = '\\';
+		b->p[b->len++] = 'x';
+		b->p[b->len++] = hex[(unsigned char)s[i] >> 4];
+		b->p[b->len++] = hex[s[i] & 15];
+		i++;
 	}
 }
 

@@ -21,7 +21,11 @@ struct cima_buf {
 
 /* CIMA_EVENT_DATA_MAX bytes from kmalloc(@gfp); NULL when out of memory. */
 char *cima_buf_alloc(struct cima_buf *b, gfp_t gfp);
+/* The caller's @cap bytes at @p (on its stack, say). */
+void cima_buf_init(struct cima_buf *b, char *p, size_t cap);
+void cima_buf_put(struct cima_buf *b, const char *s, size_t n);
 void cima_buf_puts(struct cima_buf *b, const char *s);
+void cima_buf_u64(struct cima_buf *b, u64 v);	/* decimal */
 void cima_buf_printf(struct cima_buf *b, const char *fmt, ...) __printf(2, 3);
 void cima_buf_escape(struct cima_buf *b, const char *s, size_t n);
 void cima_buf_hex(struct cima_buf *b, const u8 *p, size_t n);

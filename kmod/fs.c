@@ -380,12 +380,10 @@ static int cima_creg_show(struct seq_file *m, void *p)
 static int cima_ccgroup_show(struct seq_file *m, void *p)
 {
 	struct cima_container *c = m->private;
+	size_t cap = strlen(c->path) * 4 + 1;
 	struct cima_buf b;
 
-	b.cap = strlen(c->path) * 4 + 1;
-	b.len = 0;
-	b.overflow = false;
-	b.p = kmalloc(b.cap, GFP_KERNEL);
+	cima_buf_init(&b, kmalloc(cap, GFP_KERNEL), cap);
 	if (!b.p)
 		return -ENOMEM;
 	cima_buf_escape(&b, c->path, strlen(c->path));

@@ -289,6 +289,9 @@ static void cima_flush_lost_locked(struct cima_container *c)
 	int len;
 
 	lockdep_assert_held(&cima_log_mutex);
+	/* Most often none: a plain read, no atomic exchange. */
+	if (!atomic_long_read(counter))
+		return;
 	n = atomic_long_xchg(counter, 0);
 	if (!n)
 		return;

@@ -93,39 +93,67 @@ static int cima_admit(struct cima_container *c, const char *what,
 	return -ENOSPC;
 }
 
-void cima_measure_start(struct cima_container *c, bool published, int err)
+static void cima_start_data(struct cima_buf *b, struct cima_container *c)
 {
 	char pod[CIMA_ID_MAX + 1];
+
+	cima_buf_puts(b, CIMA_DATA_TAG " " CIMA_KIND_START " id=");
+	cima_buf_puts(b, c->id);
+	cima_buf_puts(b, " cg=");
+	cima_buf_u64(b, c->cgid);
+	if (cima_policy_pod(c->path, pod)) {
+		cima_buf_puts(b, " pod=");
+		cima_buf_puts(b, pod);
+	}
+	cima_buf_puts(b, " path=");
+	cima_buf_escape(b, c->path, strlen(c->path));
+}
+
+/*
+ * A start is measured before mkdir returns, so its data is written
+ * without vsnprintf, and on the stack when it fits (docker's and
+ * Kubernetes' do), in a CIMA_EVENT_DATA_MAX buffer otherwise.
+ */
+#define CIMA_START_STACK	512
+
+void cima_measure_start(struct cima_container *c, bool published, int err)
+{
+	char small[CIMA_START_STACK];
 	struct cima_buf b;
 
 	if (!published)
 		cima_log_violation(c, CIMA_KIND_START, err, c->path, false);
-	if (!cima_event_buf(&b)) {
-		cima_lost(c);
-		return;
+	cima_buf_init(&b, small, sizeof(small));
+	cima_start_data(&b, c);
+	if (b.overflow) {
+		if (!cima_event_buf(&b)) {
+			cima_lost(c);
+			return;
+		}
+		cima_start_data(&b, c);
 	}
-	cima_buf_printf(&b, CIMA_DATA_TAG " " CIMA_KIND_START
-			" id=%s cg=%llu", c->id, c->cgid);
-	if (cima_policy_pod(c->path, pod))
-		cima_buf_printf(&b, " pod=%s", pod);
-	cima_buf_printf(&b, " path=");
-	cima_buf_escape(&b, c->path, strlen(c->path));
 	if (b.overflow)
 		cima_log_violation(c, CIMA_KIND_START, ENAMETOOLONG, NULL,
 				   false);
 	else
 		cima_log_append(c, b.p, b.len);
-	kfree(b.p);
+	if (b.p != small)
+		kfree(b.p);
 }
 
 void cima_measure_stop(struct cima_container *c)
 {
 	char data[CIMA_ID_MAX + 64];
-	int len;
+	struct cima_buf b;
 
-	len = scnprintf(data, sizeof(data), CIMA_DATA_TAG " " CIMA_KIND_STOP
-			" id=%s cg=%llu", c->id, c->cgid);
-	cima_log_append(c, data, len);
+	BUILD_BUG_ON(sizeof(CIMA_DATA_TAG " " CIMA_KIND_STOP " id= cg=") +
+		     CIMA_ID_MAX + 20 > sizeof(data));
+	cima_buf_init(&b, data, sizeof(data));
+	cima_buf_puts(&b, CIMA_DATA_TAG " " CIMA_KIND_STOP " id=");
+	cima_buf_puts(&b, c->id);
+	cima_buf_puts(&b, " cg=");
+	cima_buf_u64(&b, c->cgid);
+	cima_log_append(c, b.p, b.len);
 }
 
 /*
