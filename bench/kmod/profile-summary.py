@@ -54,8 +54,11 @@ PARTS = [
     ('mkdir probe section', lambda f: section(f, 'cgroup_mkdir')),
     ('rmdir probe section', lambda f: section(f, 'cgroup_rmdir')),
     ('start, in the task work',
-     lambda f: 'task_work_run' in f and 'cima_work_do' in f),
+     lambda f: 'task_work_run' in f and 'cima_work_do' in f and
+     'cima_measure_file' not in f),
     ('stops, on the workqueue', lambda f: 'cima_stops_fn' in f),
+    ('file measurements (the bench\'s one busybox exec after the loop)',
+     lambda f: 'cima_measure_file' in f),
     ('of these, hashing',
      lambda f: 'crypto_shash_tfm_digest' in f and
      any(x.startswith('cima_') for x in f)),
