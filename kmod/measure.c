@@ -93,14 +93,23 @@ static int cima_admit(struct cima_container *c, const char *what,
 	return -ENOSPC;
 }
 
+/* How a container's start, stop, exec and mmap events begin. */
+static void cima_event_head(struct cima_buf *b, const char *kind,
+			    const struct cima_container *c, u64 cgid)
+{
+	cima_buf_puts(b, CIMA_DATA_TAG " ");
+	cima_buf_puts(b, kind);
+	cima_buf_puts(b, " id=");
+	cima_buf_puts(b, c->id);
+	cima_buf_puts(b, " cg=");
+	cima_buf_u64(b, cgid);
+}
+
 static void cima_start_data(struct cima_buf *b, struct cima_container *c)
 {
 	char pod[CIMA_ID_MAX + 1];
 
-	cima_buf_puts(b, CIMA_DATA_TAG " " CIMA_KIND_START " id=");
-	cima_buf_puts(b, c->id);
-	cima_buf_puts(b, " cg=");
-	cima_buf_u64(b, c->cgid);
+	cima_event_head(b, CIMA_KIND_START, c, c->cgid);
 	if (cima_policy_pod(c->path, pod)) {
 		cima_buf_puts(b, " pod=");
 		cima_buf_puts(b, pod);
@@ -149,10 +158,7 @@ void cima_measure_stop(struct cima_container *c)
 	BUILD_BUG_ON(sizeof(CIMA_DATA_TAG " " CIMA_KIND_STOP " id= cg=") +
 		     CIMA_ID_MAX + 20 > sizeof(data));
 	cima_buf_init(&b, data, sizeof(data));
-	cima_buf_puts(&b, CIMA_DATA_TAG " " CIMA_KIND_STOP " id=");
-	cima_buf_puts(&b, c->id);
-	cima_buf_puts(&b, " cg=");
-	cima_buf_u64(&b, c->cgid);
+	cima_event_head(&b, CIMA_KIND_STOP, c, c->cgid);
 	cima_log_append(c, b.p, b.len);
 }
 
@@ -369,8 +375,10 @@ void cima_measure_file(struct cima_container *c, enum cima_file_kind kind,
 			force_sig(SIGKILL);
 		goto out_unlock;
 	}
-	cima_buf_printf(&b, CIMA_DATA_TAG " %s id=%s cg=%llu file=%s:", what,
-			c->id, cgid, sb->name);
+	cima_event_head(&b, what, c, cgid);
+	cima_buf_puts(&b, " file=");
+	cima_buf_puts(&b, sb->name);
+	cima_buf_puts(&b, ":");
 	cima_buf_hex(&b, digest, sb->size);
 	cima_buf_puts(&b, " path=");
 	cima_buf_escape(&b, path, strlen(path));
